@@ -1,0 +1,58 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+import { createChannelFanout } from './channel-fanout.ts';
+
+export type Subscription = () => void;
+
+/** Publish/subscribe between services. Channel names are namespaced by the bus. */
+export interface Bus {
+  readonly kind: 'redis' | 'in-process';
+  publish(channel: string, message: string): Promise<void>;
+  subscribe(channel: string, listener: (message: string) => void): Subscription;
+  close(): Promise<void>;
+}
+
+/**
+ * Redis pub/sub when a URL is given; otherwise an in-process emitter that only reaches
+ * services running in the same process (the single-process `npm start` mode).
+ */
+export function createBus(options: { redisUrl: string | null; namespace: string }): Bus {
+  const name = (channel: string) => `${options.namespace}:${channel}`;
+  if (!options.redisUrl) return createInProcessBus(name);
+  const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const subscriber = new Redis(options.redisUrl);
+  publisher.on('error', () => {});
+  subscriber.on('error', () => {});
+  const fanout = createChannelFanout({
+    onFirst: (channel) => void subscriber.subscribe(channel).catch(() => {}),
+    onLast: (channel) => void subscriber.unsubscribe(channel).catch(() => {}),
+  });
+  subscriber.on('message', (channel: string, message: string) => fanout.deliver(channel, message));
+  return {
+    kind: 'redis',
+    async publish(channel, message) {
+      await publisher.publish(name(channel), message);
+    },
+    subscribe: (channel, listener) => fanout.add(name(channel), listener),
+    async close() {
+      subscriber.disconnect();
+      publisher.disconnect();
+    },
+  };
+}
+
+const inProcess = new EventEmitter().setMaxListeners(0);
+
+function createInProcessBus(name: (channel: string) => string): Bus {
+  return {
+    kind: 'in-process',
+    async publish(channel, message) {
+      inProcess.emit(name(channel), message);
+    },
+    subscribe(channel, listener) {
+      inProcess.on(name(channel), listener);
+      return () => void inProcess.off(name(channel), listener);
+    },
+    async close() {},
+  };
+}

@@ -1,0 +1,3 @@
+export { createBus, type Bus, type Subscription } from './bus.ts';
+export { connectRedis, probeRedis, type Redis } from './redis.ts';
+export { createChannelFanout } from './channel-fanout.ts';

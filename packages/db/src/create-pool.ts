@@ -1,0 +1,37 @@
+import postgres from 'postgres';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { statementCounter } from './statement-counter.ts';
+
+export type Sql = postgres.Sql;
+
+export interface Pool<TSchema extends Record<string, unknown> = Record<string, never>> {
+  /** postgres.js tagged-template client, for queries drizzle does not express well. */
+  sql: Sql;
+  /** drizzle over the same connections. */
+  db: PostgresJsDatabase<TSchema>;
+  close(): Promise<void>;
+}
+
+export interface PoolOptions<TSchema extends Record<string, unknown>> {
+  url: string;
+  max: number;
+  schema?: TSchema;
+  /** Name shown in pg_stat_activity, so operators can tell the services apart. */
+  applicationName: string;
+}
+
+/** One pool per service and database. NUMERIC stays a string: no JS number ever holds money. */
+export function createPool<TSchema extends Record<string, unknown>>(options: PoolOptions<TSchema>): Pool<TSchema> {
+  const sql = postgres(options.url, {
+    max: options.max,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName },
+    debug: () => {
+      statementCounter.count++;
+    },
+  });
+  const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
+  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+}

@@ -1,0 +1,45 @@
+import { SignJWT, jwtVerify } from 'jose';
+
+/** Who is calling, as the gateway established it. */
+export interface Identity {
+  userId: string;
+  role: 'USER' | 'ADVISOR' | 'ADMIN' | 'SUPERUSER';
+  /** Scopes of an API key; absent for a signed-in user, who has every scope of their role. */
+  scopes?: string[];
+}
+
+/** Header that carries the gateway-signed identity to subgraphs. */
+export const IDENTITY_HEADER = 'x-nexanest-identity';
+
+const ISSUER = 'nexanest-gateway';
+const AUDIENCE = 'nexanest-subgraphs';
+const key = (secret: string) => new TextEncoder().encode(secret);
+
+/**
+ * The gateway vouches for the caller with a short-lived token signed by a key only the gateway
+ * and the subgraphs share; a client cannot forge it by setting the header itself.
+ */
+export async function signIdentity(identity: Identity, secret: string, ttlSeconds = 60): Promise<string> {
+  return new SignJWT({ role: identity.role, ...(identity.scopes ? { scopes: identity.scopes } : {}) })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(identity.userId)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key(secret));
+}
+
+/** Returns the identity, or null for a missing, forged or expired token. */
+export async function verifyIdentity(token: string | undefined, secret: string): Promise<Identity | null> {
+  if (!token) return null;
+  try {
+    const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const role = payload.role;
+    if (typeof payload.sub !== 'string' || !['USER', 'ADVISOR', 'ADMIN', 'SUPERUSER'].includes(String(role))) return null;
+    const scopes = Array.isArray(payload.scopes) ? payload.scopes.map(String) : undefined;
+    return { userId: payload.sub, role: role as Identity['role'], ...(scopes ? { scopes } : {}) };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,10 @@
+export { AppError, badInput, notFound, unauthenticated, forbidden, conflict, createFormatError, type ErrorCode } from './errors.ts';
+export { DecimalScalar, DateTimeScalar, parseDecimal, parseDateTime } from './scalars.ts';
+export { money, isCurrencyCode, MONEY_SCALE, type Money } from './money.ts';
+export { signIdentity, verifyIdentity, IDENTITY_HEADER, type Identity } from './identity.ts';
+export { createLogger, type Logger } from './logger.ts';
+export { createSubgraphServer, type SubgraphDefinition, type SubgraphServer } from './subgraph-server.ts';
+export { listen, type ListenOptions, type RunningServer } from './listen.ts';
+export { requireIdentity } from './require-identity.ts';
+export { signAccessToken, verifyAccessToken, singleKey, ACCESS_TOKEN_TTL_SECONDS, type AccessTokenKeys, type VerifiedAccessToken } from './access-token.ts';
+export type { ServiceHandle } from './service-handle.ts';

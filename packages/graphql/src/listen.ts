@@ -1,0 +1,81 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { ApolloServer, BaseContext } from '@apollo/server';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLSchema } from 'graphql';
+import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
+
+export interface ListenOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  port: number;
+  host?: string;
+  /** Secret the gateway signs identities with. */
+  identitySecret: string;
+  createContext(identity: Identity | null): TContext | Promise<TContext>;
+  /** Serve graphql-ws on /graphql too (only the gateway subscribes to subgraphs). */
+  subscriptions?: { schema: GraphQLSchema };
+  /** Largest JSON body accepted. */
+  bodyLimit?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts an Apollo Server over HTTP (and optionally graphql-ws) and returns a closer. */
+export async function listen<TContext extends BaseContext>(options: ListenOptions<TContext>): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let disposeWs: (() => Promise<void>) | undefined;
+  let wss: WebSocketServer | undefined;
+  if (options.subscriptions) {
+    wss = new WebSocketServer({ server: httpServer, path: '/graphql' });
+    const handle = useServer(
+      {
+        schema: options.subscriptions.schema,
+        context: async (ctx) => {
+          const token = ctx.connectionParams?.[IDENTITY_HEADER];
+          return options.createContext(await verifyIdentity(typeof token === 'string' ? token : undefined, options.identitySecret));
+        },
+      },
+      wss,
+    );
+    disposeWs = () => handle.dispose();
+  }
+  await options.apollo.start();
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(options.apollo, {
+      context: async ({ req }) => {
+        const header = req.headers[IDENTITY_HEADER];
+        return options.createContext(await verifyIdentity(typeof header === 'string' ? header : undefined, options.identitySecret));
+      },
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    port,
+    async close() {
+      await disposeWs?.();
+      wss?.close();
+      await options.apollo.stop();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,38 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { parse, type GraphQLSchema } from 'graphql';
+import { createFormatError } from './errors.ts';
+import type { Logger } from './logger.ts';
+
+export interface SubgraphDefinition<TContext extends BaseContext> {
+  name: string;
+  typeDefs: string;
+  resolvers: GraphQLResolverMap<TContext>;
+}
+
+export interface SubgraphServer<TContext extends BaseContext> {
+  name: string;
+  schema: GraphQLSchema;
+  apollo: ApolloServer<TContext>;
+}
+
+/** Pure factory: schema and Apollo Server, no I/O. `listen` starts it. */
+export function createSubgraphServer<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+  options: { logger: Logger; production: boolean },
+): SubgraphServer<TContext> {
+  const schema = buildSubgraphSchema({ typeDefs: parse(definition.typeDefs), resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    formatError: createFormatError(options.logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: !options.production,
+    logger: options.logger,
+    plugins: [],
+  });
+  return { name: definition.name, schema, apollo };
+}
+
+export { ApolloServerPluginDrainHttpServer };

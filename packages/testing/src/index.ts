@@ -1,0 +1,1 @@
+export { createTestDatabase, testServerUrl, testRedisUrl, uniqueName, type TestDatabase } from './databases.ts';
