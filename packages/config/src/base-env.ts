@@ -31,10 +31,11 @@ export type BaseEnv = z.infer<typeof baseEnvSchema>;
 export const isProduction = (env: { NODE_ENV: string }) => env.NODE_ENV === 'production';
 
 /**
- * Production refuses development defaults: every dev secret must be replaced and every listed
- * URL must be set explicitly. Apply it with `.superRefine(productionGuard([...]))`.
+ * Production refuses development defaults: every dev secret must be replaced, and each listed
+ * setting must have a value. (Database URLs and REDIS_URL are required in production by
+ * `loadEnv` itself, on the raw environment.) Apply with `.superRefine(productionGuard([...]))`.
  */
-export function productionGuard(requiredUrls: readonly string[]) {
+export function productionGuard(requiredUrls: readonly string[] = []) {
   return (env: Record<string, unknown>, ctx: z.RefinementCtx) => {
     if (env.NODE_ENV !== 'production') return;
     for (const [name, value] of Object.entries(DEV_SECRETS)) {

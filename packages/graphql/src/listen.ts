@@ -46,7 +46,9 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
       },
       wss,
     );
-    disposeWs = () => handle.dispose();
+    disposeWs = async () => {
+      await handle.dispose();
+    };
   }
   await options.apollo.start();
   app.get('/health', (_req, res) => {

@@ -1,0 +1,64 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import { singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createGatewayContext, identityFromAuthorization, type IdentityDeps } from './context.ts';
+import { subgraphUrlOverrides, type GatewayEnv } from './env.ts';
+import { createGatewayServer } from './server.ts';
+import { readSupergraph } from './supergraph.ts';
+import { attachWebSocketServer } from './subscriptions/ws-server.ts';
+
+export interface StartGatewayOptions {
+  env: GatewayEnv;
+  logger: Logger;
+  /** Overrides env and supergraph routing URLs, by subgraph name. */
+  subgraphUrls?: Record<string, string>;
+  port?: number;
+  host?: string;
+}
+
+/** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health. */
+export async function startGateway(options: StartGatewayOptions): Promise<ServiceHandle & { port: number }> {
+  const { env, logger } = options;
+  const server = createGatewayServer({
+    supergraphSdl: readSupergraph(env.SUPERGRAPH_PATH),
+    urlOverrides: { ...subgraphUrlOverrides(env), ...options.subgraphUrls },
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    production: env.NODE_ENV === 'production',
+    logger,
+  });
+  const identity: IdentityDeps = { accessTokenKeys: singleKey(env.JWT_SECRET), identitySecret: env.GATEWAY_IDENTITY_SECRET };
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const ws = attachWebSocketServer({ httpServer, ...server, identity, logger });
+  await server.apollo.start();
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: env.MAX_BODY_BYTES }),
+    expressMiddleware(server.apollo, {
+      context: async ({ req }) => createGatewayContext(await identityFromAuthorization(req.headers.authorization, identity), identity),
+    }),
+  );
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? env.GATEWAY_PORT, host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    name: 'gateway',
+    url: `http://${host}:${port}/graphql`,
+    port,
+    async close() {
+      await ws.close();
+      await server.apollo.stop();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

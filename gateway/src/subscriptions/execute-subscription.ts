@@ -1,0 +1,79 @@
+import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
+import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import type { Logger } from '@nexanest/graphql';
+import type { GatewayContext } from '../context.ts';
+import type { SubscriptionPlan, SubscriptionPlanner } from './planner.ts';
+import type { UpstreamClients } from './upstream.ts';
+
+export interface SubscriptionRequest {
+  plan: SubscriptionPlan;
+  variables: Record<string, unknown>;
+  /** A fresh context per event, so identity tokens sent to subgraphs never go stale. */
+  contextForEvent: () => GatewayContext;
+}
+
+export interface SubscriptionDeps {
+  planner: SubscriptionPlanner;
+  serviceMap: ServiceMap;
+  upstream: UpstreamClients;
+  logger: Logger;
+}
+
+const pick = (variables: Record<string, unknown>, names: readonly string[] = []) =>
+  Object.fromEntries(names.filter((name) => variables[name] !== undefined).map((name) => [name, variables[name]]));
+
+/**
+ * Runs one subscription: subscribes upstream with the plan's primary fetch and, for each event,
+ * executes the per-event plan with the primary fetch answered by that event and every other
+ * fetch sent to its subgraph as usual. Events are resolved one at a time, in order.
+ */
+export async function* executeSubscription(request: SubscriptionRequest, deps: SubscriptionDeps): AsyncGenerator<ExecutionResult> {
+  const { primary } = request.plan;
+  const events = deps.upstream.get(primary.serviceName).iterate({
+    query: primary.operation,
+    operationName: primary.operationName,
+    variables: pick(request.variables, primary.variableUsages),
+  });
+  try {
+    for await (const event of events) {
+      yield await resolveEvent(event as ExecutionResult, request, deps);
+    }
+  } catch (error) {
+    yield upstreamFailure(primary.serviceName, error, deps.logger);
+  } finally {
+    await events.return?.(undefined);
+  }
+}
+
+async function resolveEvent(event: ExecutionResult, request: SubscriptionRequest, deps: SubscriptionDeps): Promise<ExecutionResult> {
+  const { primary, perEvent, operationContext } = request.plan;
+  const replay = { process: async () => ({ data: event.data ?? null, errors: event.errors as GraphQLFormattedError[] | undefined }) };
+  const context = request.contextForEvent();
+  const result = await executeQueryPlan(
+    perEvent,
+    { ...deps.serviceMap, [primary.serviceName]: replay as unknown as ServiceMap[string] },
+    {
+      request: { variables: request.variables },
+      context,
+      logger: deps.logger,
+      metrics: {},
+      cache: undefined,
+    } as never,
+    operationContext,
+    deps.planner.supergraphGraphQLSchema,
+    deps.planner.apiSchema,
+  );
+  return result as ExecutionResult;
+}
+
+/** Upstream errors arrive as GraphQL error lists or as a close event; neither leaks detail. */
+function upstreamFailure(serviceName: string, error: unknown, logger: Logger): ExecutionResult {
+  const graphqlErrors = Array.isArray(error) ? (error as GraphQLFormattedError[]) : null;
+  if (graphqlErrors?.length) return { errors: graphqlErrors.map((e) => ({ ...e, extensions: { ...e.extensions, serviceName } })) } as never;
+  logger.warn({ serviceName, err: error instanceof Error ? error.message : String(error) }, 'upstream subscription ended');
+  return {
+    errors: [
+      { message: `The ${serviceName} service is unavailable`, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName, reason: 'UPSTREAM_UNAVAILABLE' } },
+    ],
+  } as never;
+}

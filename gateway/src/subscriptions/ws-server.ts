@@ -1,0 +1,102 @@
+import type http from 'node:http';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import type { ApolloServer } from '@apollo/server';
+import type { ServiceMap } from '@apollo/gateway';
+import type { Identity, Logger } from '@nexanest/graphql';
+import { createGatewayContext, identityFromAuthorization, type GatewayContext, type IdentityDeps } from '../context.ts';
+import { executeSubscription } from './execute-subscription.ts';
+import type { SubscriptionPlanner } from './planner.ts';
+import { createUpstreamClients, type UpstreamClients } from './upstream.ts';
+
+export interface WsServerDeps {
+  httpServer: http.Server;
+  apollo: ApolloServer<GatewayContext>;
+  planner: SubscriptionPlanner;
+  serviceMap: ServiceMap;
+  subgraphUrls: Record<string, string>;
+  identity: IdentityDeps;
+  logger: Logger;
+  formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+}
+
+interface ConnectionState {
+  identity: Identity | null;
+  upstream: UpstreamClients;
+}
+
+const asFormatted = (error: unknown): GraphQLFormattedError =>
+  error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError);
+
+/**
+ * graphql-ws on /graphql (protocol graphql-transport-ws). Subscriptions go through the
+ * planner-driven executor; queries and mutations sent over the socket go through Apollo Server
+ * like any HTTP request. Identity comes from `authorization` in connection_init.
+ */
+export function attachWebSocketServer(deps: WsServerDeps) {
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  const states = new WeakMap<object, ConnectionState>();
+  const stateOf = (extra: object) => {
+    const state = states.get(extra);
+    if (!state) throw new Error('connection was not initialised');
+    return state;
+  };
+  const formatResult = (result: ExecutionResult): ExecutionResult =>
+    result.errors ? ({ ...result, errors: result.errors.map((e) => deps.formatError(asFormatted(e), e)) } as unknown as ExecutionResult) : result;
+
+  const handle = useServer(
+    {
+      schema: deps.planner.apiGraphQLSchema,
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        let identity: Identity | null;
+        try {
+          identity = await identityFromAuthorization(typeof header === 'string' ? header : undefined, deps.identity);
+        } catch {
+          return false; // closes with 4403 Forbidden: a bad token is refused, not downgraded
+        }
+        const upstream = createUpstreamClients({
+          urls: deps.subgraphUrls,
+          identityToken: () => createGatewayContext(identity, deps.identity).identityToken(),
+        });
+        states.set(ctx.extra, { identity, upstream });
+        return true;
+      },
+      onClose: async (ctx) => {
+        await states.get(ctx.extra)?.upstream.dispose();
+      },
+      subscribe: (args) => {
+        const state = stateOf((args.contextValue as { extra: object }).extra);
+        const query = print(args.document);
+        const plan = deps.planner.plan(args.document, args.operationName ?? undefined, `${args.operationName ?? ''}:${query}`);
+        return executeSubscription(
+          {
+            plan,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            contextForEvent: () => createGatewayContext(state.identity, deps.identity),
+          },
+          { planner: deps.planner, serviceMap: deps.serviceMap, upstream: state.upstream, logger: deps.logger },
+        );
+      },
+      execute: async (args) => {
+        const state = stateOf((args.contextValue as { extra: object }).extra);
+        const response = await deps.apollo.executeOperation(
+          { query: print(args.document), variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? undefined },
+          { contextValue: createGatewayContext(state.identity, deps.identity) },
+        );
+        if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over WebSocket');
+        return response.body.singleResult as ExecutionResult;
+      },
+      context: (ctx) => ({ extra: ctx.extra }),
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult),
+    },
+    wss,
+  );
+  return {
+    async close() {
+      await handle.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
