@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { loadEnv } from '@nexanest/config';
+
+const DATABASE_VARS = {
+  auth: 'AUTH_DATABASE_URL',
+  portfolio: 'PORTFOLIO_DATABASE_URL',
+  analytics: 'ANALYTICS_DATABASE_URL',
+  notifications: 'NOTIFICATIONS_DATABASE_URL',
+  timescale: 'TIMESCALE_DATABASE_URL',
+} as const;
+
+/** Settings of the one-command launcher (`npm start`); each service validates its own too. */
+export const launcherEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  REDIS_URL: z.string().url().optional(),
+  /** Where the embedded PostgreSQL keeps its data. */
+  NEXANEST_DATA_DIR: z.string().default('.data'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
+  EMBEDDED_PG_PASSWORD: z.string().min(1).default('nexanest-embedded-dev'),
+  MARKET_SIMULATOR: z.enum(['on', 'off']).default('on'),
+  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(730),
+  NEXANEST_DEMO_PASSWORD: z.string().min(10).default('demo_dev_password'),
+  AUTH_DATABASE_URL: z.string().url().optional(),
+  PORTFOLIO_DATABASE_URL: z.string().url().optional(),
+  ANALYTICS_DATABASE_URL: z.string().url().optional(),
+  NOTIFICATIONS_DATABASE_URL: z.string().url().optional(),
+  TIMESCALE_DATABASE_URL: z.string().url().optional(),
+});
+
+export type LauncherEnv = z.infer<typeof launcherEnvSchema>;
+
+export const loadLauncherEnv = (source: NodeJS.ProcessEnv = process.env) => loadEnv(launcherEnvSchema, source);
+
+/**
+ * External databases when every URL is given, the embedded server when none is; a partial set
+ * is a mistake worth stopping for.
+ */
+export function externalDatabases(env: LauncherEnv): Record<keyof typeof DATABASE_VARS, string> | null {
+  const given = Object.entries(DATABASE_VARS).filter(([, name]) => env[name]);
+  if (given.length === 0) return null;
+  const missing = Object.values(DATABASE_VARS).filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`Set all database URLs or none; missing: ${missing.join(', ')}`);
+  return Object.fromEntries(Object.entries(DATABASE_VARS).map(([key, name]) => [key, env[name] as string])) as Record<keyof typeof DATABASE_VARS, string>;
+}
+
+/** The five databases on one server, as the embedded default lays them out. */
+export function databasesOn(serverUrl: string): Record<keyof typeof DATABASE_VARS, string> {
+  const on = (name: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return { auth: on('auth'), portfolio: on('portfolio'), analytics: on('analytics'), notifications: on('notifications'), timescale: on('timescale') };
+}

@@ -1,0 +1,94 @@
+import { ensureDatabase } from '@nexanest/db';
+import { createBus, type Bus } from '@nexanest/bus';
+import type { Logger, ServiceHandle } from '@nexanest/graphql';
+import { loadAuthEnv, startAuthService } from '@nexanest/auth';
+import { loadPortfolioEnv, startPortfolioService } from '@nexanest/portfolio';
+import { createSimulator, loadMarketEnv, seedDemoMarketData, startMarketService } from '@nexanest/market';
+import { loadAnalyticsEnv, startAnalyticsService } from '@nexanest/analytics';
+import { loadNotificationsEnv, startNotificationsService } from '@nexanest/notifications';
+import { loadGatewayEnv, startGateway } from '@nexanest/gateway';
+
+/** Where each service's database lives. Market and analytics share the time-series database. */
+export interface DatabaseUrls {
+  auth: string;
+  portfolio: string;
+  analytics: string;
+  notifications: string;
+  timescale: string;
+}
+
+export interface StackOptions {
+  databases: DatabaseUrls;
+  /** null: the in-process bus (single-process mode only). */
+  redisUrl: string | null;
+  /** Environment the services read their other settings from (secrets, NODE_ENV, ...). */
+  env: NodeJS.ProcessEnv;
+  /** 'standard' uses the platform ports (8000-8006); 'ephemeral' lets the OS pick (tests). */
+  ports: 'standard' | 'ephemeral';
+  /** Seed demo market history of this many days; 0 seeds nothing. */
+  demoHistoryDays: number;
+  simulator: boolean;
+  logger: Logger;
+}
+
+export interface Stack {
+  gatewayUrl: string;
+  services: Record<string, string>;
+  bus: Bus;
+  /** The market service's ingest path, as the simulator and feeds use it. */
+  ingest: Awaited<ReturnType<typeof startMarketService>>['ingest'];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the five subgraphs and the gateway in this process, in dependency order: market first
+ * (portfolio validates symbols against it), then the other subgraphs, then the gateway.
+ * Each service creates and migrates its own database; none opens another's.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const { databases, logger } = options;
+  await Promise.all(Object.values(databases).map((url) => ensureDatabase(url)));
+  const source: NodeJS.ProcessEnv = {
+    ...options.env,
+    AUTH_DATABASE_URL: databases.auth,
+    PORTFOLIO_DATABASE_URL: databases.portfolio,
+    ANALYTICS_DATABASE_URL: databases.analytics,
+    NOTIFICATIONS_DATABASE_URL: databases.notifications,
+    TIMESCALE_DATABASE_URL: databases.timescale,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+  };
+  const port = (standard: number) => (options.ports === 'standard' ? standard : 0);
+  const child = (name: string) => logger.child({ service: name });
+  const bus = createBus({ redisUrl: options.redisUrl, namespace: source.NEXANEST_NAMESPACE ?? 'nexanest' });
+  const started: ServiceHandle[] = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.close().catch((err) => logger.error({ err, service: service.name }, 'stop failed'));
+    await bus.close();
+  };
+  try {
+    const marketEnv = loadMarketEnv(source);
+    const market = await startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(8003) });
+    started.push(market);
+    if (options.demoHistoryDays > 0) await seedDemoMarketData(market.pool.sql, { days: options.demoHistoryDays, endDate: new Date() });
+    source.MARKET_SUBGRAPH_URL = market.url;
+    const [auth, portfolio, analytics, notifications] = await Promise.all([
+      startAuthService({ env: loadAuthEnv(source), logger: child('auth'), port: port(8001) }),
+      startPortfolioService({ env: loadPortfolioEnv(source), logger: child('portfolio'), port: port(8002) }),
+      startAnalyticsService({ env: loadAnalyticsEnv(source), logger: child('analytics'), port: port(8005) }),
+      startNotificationsService({ env: loadNotificationsEnv(source), logger: child('notifications'), port: port(8006) }),
+    ]);
+    started.push(auth, portfolio, analytics, notifications);
+    const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
+    const gateway = await startGateway({ env: loadGatewayEnv(source), logger: child('gateway'), subgraphUrls: services, port: port(8000) });
+    started.push(gateway);
+    if (options.simulator) {
+      const simulator = createSimulator({ ingest: market.ingest, symbols: ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'NVDA', 'TSLA', 'SPY', 'SAP'], intervalMs: marketEnv.MARKET_SIMULATOR_INTERVAL_MS, seed: 42 });
+      await simulator.start();
+      started.push({ name: 'simulator', url: '', close: () => simulator.stop() });
+    }
+    return { gatewayUrl: gateway.url, services, bus, ingest: market.ingest, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
