@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { baseEnvSchema, ConfigError, DEV_SECRETS, databaseUrl, loadEnv, productionGuard } from '../src/index.ts';
+
+const schema = baseEnvSchema.extend({ AUTH_DATABASE_URL: databaseUrl('auth') }).superRefine(productionGuard());
+const strongSecrets = { JWT_SECRET: 'x'.repeat(40), GATEWAY_IDENTITY_SECRET: 'y'.repeat(40) };
+
+describe('loadEnv', () => {
+  it('fills development defaults so a new clone starts with no setup', () => {
+    const env = loadEnv(schema, {});
+    expect(env.NODE_ENV).toBe('development');
+    expect(env.AUTH_DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/auth');
+    expect(env.JWT_SECRET).toBe(DEV_SECRETS.JWT_SECRET);
+  });
+
+  it('refuses production without database URLs and names them', () => {
+    expect(() => loadEnv(schema, { NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', ...strongSecrets })).toThrow(/AUTH_DATABASE_URL: required in production/);
+  });
+
+  it('refuses production with a development secret, without echoing it', () => {
+    let error: unknown;
+    try {
+      loadEnv(schema, { NODE_ENV: 'production', AUTH_DATABASE_URL: 'postgres://db/auth', REDIS_URL: 'redis://r:6379', GATEWAY_IDENTITY_SECRET: 'y'.repeat(40) });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/JWT_SECRET is the development default/);
+    expect(String(error)).not.toContain(DEV_SECRETS.JWT_SECRET);
+  });
+
+  it('accepts a complete production environment', () => {
+    const env = loadEnv(schema, { NODE_ENV: 'production', AUTH_DATABASE_URL: 'postgres://db/auth', REDIS_URL: 'redis://r:6379', ...strongSecrets });
+    expect(env.AUTH_DATABASE_URL).toBe('postgres://db/auth');
+  });
+
+  it('rejects a short secret', () => {
+    expect(() => loadEnv(z.object({ JWT_SECRET: baseEnvSchema.shape.JWT_SECRET }), { JWT_SECRET: 'short' })).toThrow(/at least 32/);
+  });
+});

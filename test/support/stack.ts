@@ -1,0 +1,64 @@
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createLogger } from '@nexanest/graphql';
+import { createGatewayClient, startStack, type Stack } from '@nexanest/infrastructure';
+
+export const ADMIN_EMAIL = 'admin@nexanest.local';
+export const ADMIN_PASSWORD = 'admin_test_password';
+
+export interface TestStack extends Stack {
+  client: ReturnType<typeof createGatewayClient>;
+  wsUrl: string;
+  namespace: string;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The whole supergraph on fresh, uniquely named databases and a unique Redis namespace, on
+ * ephemeral ports; teardown stops it and drops the databases.
+ */
+export async function startTestStack(options: { demoHistoryDays?: number } = {}): Promise<TestStack> {
+  const names = ['auth', 'portfolio', 'analytics', 'notifications', 'timescale'] as const;
+  const databases: TestDatabase[] = await Promise.all(names.map((name) => createTestDatabase(name)));
+  const [auth, portfolio, analytics, notifications, timescale] = databases.map((db) => db.url) as [string, string, string, string, string];
+  const namespace = uniqueName('nn_test');
+  const stack = await startStack({
+    databases: { auth, portfolio, analytics, notifications, timescale },
+    redisUrl: testRedisUrl(),
+    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', NEXANEST_NAMESPACE: namespace, NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD, MARKET_SIMULATOR: 'off' },
+    ports: 'ephemeral',
+    demoHistoryDays: options.demoHistoryDays ?? 5,
+    simulator: false,
+    logger: createLogger('test', 'silent'),
+  });
+  return {
+    ...stack,
+    namespace,
+    client: createGatewayClient(stack.gatewayUrl),
+    wsUrl: stack.gatewayUrl.replace(/^http/, 'ws'),
+    async teardown() {
+      await stack.stop();
+      await Promise.all(databases.map((db) => db.drop()));
+    },
+  };
+}
+
+/** Registers a fresh user through the gateway and returns a client signed in as them. */
+export async function registerUser(stack: TestStack, prefix = 'user') {
+  const email = `${uniqueName(prefix)}@example.com`;
+  const password = 'correct horse battery staple';
+  const response = await stack.client.request<{ register: { accessToken: string; user: { id: string } } }>(
+    'mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }',
+    { input: { email, password } },
+  );
+  if (!response.data) throw new Error(`register failed: ${JSON.stringify(response.errors)}`);
+  return { email, password, userId: response.data.register.user.id, token: response.data.register.accessToken, client: stack.client.withToken(response.data.register.accessToken) };
+}
+
+export async function adminClient(stack: TestStack) {
+  const response = await stack.client.request<{ login: { accessToken: string } }>(
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+    { e: ADMIN_EMAIL, p: ADMIN_PASSWORD },
+  );
+  if (!response.data) throw new Error(`admin login failed: ${JSON.stringify(response.errors)}`);
+  return stack.client.withToken(response.data.login.accessToken);
+}
