@@ -1,4 +1,5 @@
 // npm start: the whole supergraph in one process, on embedded PostgreSQL unless URLs are given.
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { probeRedis } from '@nexanest/bus';
 import { createLogger } from '@nexanest/graphql';
@@ -7,6 +8,8 @@ import { databasesOn, externalDatabases, loadLauncherEnv } from './env.ts';
 import { createGatewayClient } from './gateway-client.ts';
 import { seedDemoUser } from './demo-seed.ts';
 import { startStack } from './stack.ts';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';
 const env = loadLauncherEnv();
