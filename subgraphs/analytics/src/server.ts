@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { createSubgraphServer, DateTimeScalar, DecimalScalar, type Logger, type SubgraphServer } from '@nexanest/graphql';
+import type { AnalyticsContext } from './context.ts';
+import { Portfolio } from './resolvers/portfolio.ts';
+
+export const analyticsTypeDefs = () => readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8');
+
+/** Pure factory: schema and Apollo Server for the analytics subgraph. */
+export function createAnalyticsServer(options: { logger: Logger; production: boolean }): SubgraphServer<AnalyticsContext> {
+  return createSubgraphServer<AnalyticsContext>(
+    { name: 'analytics', typeDefs: analyticsTypeDefs(), resolvers: { DateTime: DateTimeScalar, Decimal: DecimalScalar, Portfolio } },
+    options,
+  );
+}

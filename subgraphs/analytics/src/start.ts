@@ -1,0 +1,48 @@
+import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
+import { isProduction } from '@nexanest/config';
+import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createAnalyticsContext } from './context.ts';
+import { schema } from './db/index.ts';
+import type { AnalyticsEnv } from './env.ts';
+import { migrateAnalytics } from './migrate.ts';
+import { createAnalyticsServer } from './server.ts';
+
+/** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */
+export async function startAnalyticsService(options: { env: AnalyticsEnv; logger: Logger; port?: number }): Promise<ServiceHandle> {
+  const { env, logger } = options;
+  const production = isProduction(env);
+  if (!production) {
+    await ensureDatabase(env.ANALYTICS_DATABASE_URL);
+    await ensureDatabase(env.TIMESCALE_DATABASE_URL);
+  }
+  const pools: Pool<Record<string, unknown>>[] = [];
+  const closePools = async () => {
+    await Promise.all(pools.map((pool) => pool.close()));
+  };
+  try {
+    const analytics = createPool({ url: env.ANALYTICS_DATABASE_URL, max: env.ANALYTICS_DB_POOL_SIZE, schema, applicationName: 'nexanest-analytics' });
+    pools.push(analytics);
+    const timescale = createPool({ url: env.TIMESCALE_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'nexanest-analytics' });
+    pools.push(timescale);
+    await migrateAnalytics({ analytics: analytics.sql, timescale: timescale.sql });
+    const server = createAnalyticsServer({ logger, production });
+    const running = await listen({
+      apollo: server.apollo,
+      port: options.port ?? env.ANALYTICS_PORT,
+      identitySecret: env.GATEWAY_IDENTITY_SECRET,
+      createContext: createAnalyticsContext({ timescaleSql: timescale.sql }),
+    });
+    logger.info({ url: running.url }, 'analytics subgraph listening');
+    return {
+      name: 'analytics',
+      url: running.url,
+      async close() {
+        await running.close();
+        await closePools();
+      },
+    };
+  } catch (error) {
+    await closePools();
+    throw error;
+  }
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { baseEnvSchema, databaseUrl, isProduction, poolSize, port, productionGuard } from '@nexanest/config';
+
+/** Development password of the bootstrap admin; production refuses it. */
+export const DEV_ADMIN_PASSWORD = 'admin_dev_password';
+
+export const authEnvSchema = baseEnvSchema
+  .extend({
+    AUTH_DATABASE_URL: databaseUrl('auth'),
+    AUTH_DB_POOL_SIZE: poolSize(20),
+    AUTH_PORT: port(8001),
+    /** Password of admin@nexanest.local. Development defaults it; production bootstraps only when set. */
+    NEXANEST_ADMIN_PASSWORD: z.string().min(10, 'NEXANEST_ADMIN_PASSWORD must be at least 10 characters').optional(),
+  })
+  .superRefine(productionGuard(['AUTH_DATABASE_URL']))
+  .superRefine((env, ctx) => {
+    if (isProduction(env) && env.NEXANEST_ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['NEXANEST_ADMIN_PASSWORD'],
+        message: 'NEXANEST_ADMIN_PASSWORD is the development default; set a real password in production or leave it unset',
+      });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    NEXANEST_ADMIN_PASSWORD: env.NEXANEST_ADMIN_PASSWORD ?? (isProduction(env) ? undefined : DEV_ADMIN_PASSWORD),
+  }));
+
+export type AuthEnv = z.infer<typeof authEnvSchema>;

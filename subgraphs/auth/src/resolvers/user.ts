@@ -1,0 +1,17 @@
+import { canSeeUser, type AuthContext } from '../context.ts';
+import type { UserRow } from '../db/schema/index.ts';
+
+/**
+ * A User reaches these resolvers only as the caller themself (me, register, login) or through
+ * __resolveReference, which hides users the caller may not see: they answer like missing ones.
+ */
+export const User = {
+  __resolveReference: (ref: { id: string }, ctx: AuthContext) => (canSeeUser(ctx.identity, ref.id) ? ctx.loaders.userById.load(ref.id) : null),
+  profile: async (user: UserRow, _args: unknown, ctx: AuthContext) => {
+    const profile = await ctx.loaders.profileByUserId.load(user.id);
+    // Every user gets a profile in the same transaction; a missing one is a bug, not a client error.
+    if (!profile) throw new Error(`profile missing for user ${user.id}`);
+    return profile;
+  },
+  apiKeys: (user: UserRow, _args: unknown, ctx: AuthContext) => ctx.loaders.apiKeysByUserId.load(user.id),
+};

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEV_SECRETS, loadEnv } from '@nexanest/config';
+import { authEnvSchema, DEV_ADMIN_PASSWORD } from '../src/env.ts';
+
+const production = {
+  NODE_ENV: 'production',
+  JWT_SECRET: 'a-real-production-jwt-secret-0123456789',
+  GATEWAY_IDENTITY_SECRET: 'a-real-production-identity-secret-012345',
+  AUTH_DATABASE_URL: 'postgres://auth@db.internal:5432/auth',
+  REDIS_URL: 'redis://redis.internal:6379',
+};
+
+const messageOf = (source: NodeJS.ProcessEnv) => {
+  try {
+    loadEnv(authEnvSchema, source);
+    return '';
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+};
+
+describe('auth environment', () => {
+  it('fills development defaults, including the bootstrap admin password', () => {
+    const env = loadEnv(authEnvSchema, {});
+    expect(env.AUTH_DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/auth');
+    expect(env.AUTH_PORT).toBe(8001);
+    expect(env.AUTH_DB_POOL_SIZE).toBe(20);
+    expect(env.NEXANEST_ADMIN_PASSWORD).toBe(DEV_ADMIN_PASSWORD);
+  });
+
+  it('accepts a complete production environment and skips the admin without a password', () => {
+    const env = loadEnv(authEnvSchema, production);
+    expect(env.NEXANEST_ADMIN_PASSWORD).toBeUndefined();
+  });
+
+  it('refuses production without JWT_SECRET, naming the variable', () => {
+    const { JWT_SECRET: _unset, ...rest } = production;
+    expect(messageOf(rest)).toMatch(/JWT_SECRET/);
+  });
+
+  it('refuses production with the development JWT secret, without echoing it', () => {
+    const message = messageOf({ ...production, JWT_SECRET: DEV_SECRETS.JWT_SECRET });
+    expect(message).toMatch(/JWT_SECRET/);
+    expect(message).not.toContain(DEV_SECRETS.JWT_SECRET);
+  });
+
+  it('refuses production with the development admin password', () => {
+    expect(messageOf({ ...production, NEXANEST_ADMIN_PASSWORD: DEV_ADMIN_PASSWORD })).toMatch(/NEXANEST_ADMIN_PASSWORD/);
+  });
+
+  it('refuses production without AUTH_DATABASE_URL', () => {
+    const { AUTH_DATABASE_URL: _unset, ...rest } = production;
+    expect(messageOf(rest)).toMatch(/AUTH_DATABASE_URL/);
+  });
+});

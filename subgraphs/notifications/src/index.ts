@@ -1,0 +1,7 @@
+export { startNotificationsService } from './start.ts';
+export { createNotificationsServer, notificationsTypeDefs } from './server.ts';
+export { createNotificationsContext, type NotificationsContext, type NotificationsDeps } from './context.ts';
+export { notificationsEnvSchema, type NotificationsEnv } from './env.ts';
+export { updatePreferences } from './preferences-store.ts';
+export { DEFAULT_PREFERENCES, type Preferences } from './domain/preferences.ts';
+export { schema as notificationsSchema } from './db/index.ts';
