@@ -41,6 +41,8 @@ export function createGatewayServer(options: GatewayOptions) {
     gateway,
     formatError,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours: the launcher and main.ts close sockets, servers and pools in order.
+    stopOnTerminationSignals: false,
     introspection: !options.production,
     logger: options.logger,
     // The offline GraphiQL playground replaces Apollo's CDN-hosted landing page.

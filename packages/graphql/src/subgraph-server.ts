@@ -30,6 +30,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: false,
     introspection: !options.production,
     logger: options.logger,
+    // Each service's main.ts (or the single-process stack) owns SIGINT/SIGTERM and closes the
+    // server, then its pool; Apollo's own handler would re-raise the signal and kill the process first.
+    stopOnTerminationSignals: false,
     plugins: [],
   });
   return { name: definition.name, schema, apollo };

@@ -1,0 +1,4 @@
+export { portfolios, type PortfolioRow } from './portfolios.ts';
+export { transactions, type TransactionRow } from './transactions.ts';
+export { holdings, type HoldingRow } from './holdings.ts';
+export { cashBalances, type CashBalanceRow } from './cash-balances.ts';

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { baseEnvSchema, databaseUrl, loadEnv, poolSize, port, productionGuard } from '@nexanest/config';
+
+const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
+
+/**
+ * The portfolio service's settings. PORTFOLIO_DATABASE_URL is required in production by
+ * `loadEnv` on the raw environment (databaseUrl fills in the local default before a refinement
+ * could see it missing). MARKET_SUBGRAPH_URL gets its default only after the guard has run, so
+ * production must name market's endpoint too.
+ */
+export const portfolioEnvSchema = baseEnvSchema
+  .extend({
+    PORTFOLIO_DATABASE_URL: databaseUrl('portfolio'),
+    PORTFOLIO_DB_POOL_SIZE: poolSize(30),
+    PORTFOLIO_PORT: port(8002),
+    /** The market subgraph's own endpoint, asked to validate symbols and trading currencies. */
+    MARKET_SUBGRAPH_URL: z.string().url().optional(),
+  })
+  .superRefine(productionGuard(['MARKET_SUBGRAPH_URL']))
+  .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));
+
+export type PortfolioEnv = z.infer<typeof portfolioEnvSchema>;
+
+/** Validates the environment once, at boot; throws ConfigError naming what to fix. */
+export const loadPortfolioEnv = (source: NodeJS.ProcessEnv = process.env): PortfolioEnv => loadEnv(portfolioEnvSchema, source);

@@ -1,0 +1,25 @@
+import { DateTimeScalar, DecimalScalar, type SubgraphDefinition } from '@nexanest/graphql';
+import type { Context } from '../context.ts';
+import type { RecordTransactionDeps } from '../services/record-transaction.ts';
+import { holdingResolvers } from './holding.ts';
+import { createMutationResolvers } from './mutation.ts';
+import { portfolioResolvers } from './portfolio.ts';
+import { queryResolvers } from './query.ts';
+import { transactionResolvers } from './transaction.ts';
+import { userResolvers } from './user.ts';
+
+export type Resolvers = SubgraphDefinition<Context>['resolvers'];
+
+/** Every resolver of the portfolio subgraph, one module per GraphQL type. */
+export function createResolvers(deps: RecordTransactionDeps): Resolvers {
+  return {
+    DateTime: DateTimeScalar,
+    Decimal: DecimalScalar,
+    Query: queryResolvers,
+    Mutation: createMutationResolvers(deps),
+    User: userResolvers,
+    Portfolio: portfolioResolvers,
+    Holding: holdingResolvers,
+    Transaction: transactionResolvers,
+  };
+}

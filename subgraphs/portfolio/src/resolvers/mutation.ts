@@ -1,0 +1,22 @@
+import { requireIdentity } from '@nexanest/graphql';
+import type { Context } from '../context.ts';
+import type { PortfolioRow, TransactionRow } from '../db/schema/index.ts';
+import { createPortfolio, type CreatePortfolioInput } from '../services/create-portfolio.ts';
+import { recordTransaction, type RecordTransactionDeps, type RecordTransactionInput } from '../services/record-transaction.ts';
+
+export function createMutationResolvers(deps: RecordTransactionDeps) {
+  return {
+    async createPortfolio(_parent: unknown, args: { input: CreatePortfolioInput }, ctx: Context): Promise<PortfolioRow> {
+      const row = await createPortfolio(deps.db, requireIdentity(ctx.identity), args.input);
+      ctx.loaders.portfolioById.prime(row.id, row);
+      return row;
+    },
+    async recordTransaction(_parent: unknown, args: { input: RecordTransactionInput }, ctx: Context): Promise<TransactionRow> {
+      const row = await recordTransaction(deps, requireIdentity(ctx.identity), args.input);
+      // The answer selects the portfolio's holdings: read them after the write, not from cache.
+      ctx.loaders.holdingsByPortfolio.clear(row.portfolioId);
+      ctx.loaders.cashByPortfolio.clear(row.portfolioId);
+      return row;
+    },
+  };
+}

@@ -1,0 +1,14 @@
+import { money, type Money } from '@nexanest/graphql';
+import type { Context } from '../context.ts';
+import type { HoldingRow, PortfolioRow } from '../db/schema/index.ts';
+
+export const portfolioResolvers = {
+  /** Entity fetches (market's @requires, other subgraphs) see only the caller's portfolios. */
+  __resolveReference: (ref: { id: string }, ctx: Context): Promise<PortfolioRow | null> => ctx.loaders.portfolioById.load(ref.id),
+  owner: (portfolio: PortfolioRow) => ({ __typename: 'User' as const, id: portfolio.ownerId }),
+  holdings: (portfolio: PortfolioRow, _args: unknown, ctx: Context): Promise<HoldingRow[]> => ctx.loaders.holdingsByPortfolio.load(portfolio.id),
+  async cashBalances(portfolio: PortfolioRow, _args: unknown, ctx: Context): Promise<Money[]> {
+    const rows = await ctx.loaders.cashByPortfolio.load(portfolio.id);
+    return rows.map((row) => money(row.amount, row.currency));
+  },
+};

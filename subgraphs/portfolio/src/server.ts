@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { createSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@nexanest/graphql';
+import { createContextFactory, type Context } from './context.ts';
+import type { PortfolioDb } from './db/index.ts';
+import type { MarketClient } from './market-client.ts';
+import { createResolvers } from './resolvers/index.ts';
+
+export interface PortfolioServerDeps {
+  db: PortfolioDb;
+  /** Validates symbols and trading currencies against market's universe. */
+  market: MarketClient;
+  logger: Logger;
+  /** Hides introspection and error detail. */
+  production: boolean;
+  /** The clock that decides what "in the future" means; injected by tests. */
+  now?: () => Date;
+}
+
+export interface PortfolioServer extends SubgraphServer<Context> {
+  /** Per-request context for `listen` (or for `apollo.executeOperation` in tests). */
+  createContext(identity: Identity | null): Context;
+}
+
+const schemaPath = new URL('../schema.graphql', import.meta.url);
+
+/** Pure factory: schema, resolvers and Apollo Server over the given dependencies; nothing listens. */
+export function createPortfolioServer(deps: PortfolioServerDeps): PortfolioServer {
+  const typeDefs = readFileSync(schemaPath, 'utf8');
+  const server = createSubgraphServer<Context>(
+    { name: 'portfolio', typeDefs, resolvers: createResolvers({ db: deps.db, market: deps.market, ...(deps.now ? { now: deps.now } : {}) }) },
+    { logger: deps.logger, production: deps.production },
+  );
+  return { ...server, createContext: createContextFactory({ db: deps.db }) };
+}

@@ -1,0 +1,146 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Decimal } from 'decimal.js';
+import { badInput, notFound, type Identity } from '@nexanest/graphql';
+import { isUniqueViolation } from '@nexanest/db';
+import type { PortfolioDb } from '../db/index.ts';
+import { cashBalances, holdings, portfolios, transactions, type TransactionRow } from '../db/schema/index.ts';
+import {
+  applyEntry,
+  changesHolding,
+  checkInstrumentCurrency,
+  createLedgerEntry,
+  emptyPosition,
+  LedgerRuleError,
+  positionOf,
+  type LedgerEntry,
+  type TransactionType,
+} from '../domain/index.ts';
+import { isUuid } from '../ids.ts';
+import type { MarketClient } from '../market-client.ts';
+
+export interface RecordTransactionInput {
+  portfolioId: string;
+  type: TransactionType;
+  symbol?: string | null;
+  quantity?: Decimal | null;
+  price?: Decimal | null;
+  fees?: Decimal | null;
+  amount?: Decimal | null;
+  currency: string;
+  executedAt: Date;
+  idempotencyKey?: string | null;
+  notes?: string | null;
+}
+
+export interface RecordTransactionDeps {
+  db: PortfolioDb;
+  market: MarketClient;
+  now?: () => Date;
+}
+
+export const IDEMPOTENCY_KEY_MAX = 200;
+export const NOTES_MAX = 2000;
+
+type Tx = Parameters<Parameters<PortfolioDb['transaction']>[0]>[0];
+
+/** Runs a domain rule, answering BAD_USER_INPUT with its message when the caller broke it. */
+function ruled<T>(rule: () => T): T {
+  try {
+    return rule();
+  } catch (error) {
+    if (error instanceof LedgerRuleError) throw badInput(error.message, error.field);
+    throw error;
+  }
+}
+
+const findByKey = async (db: PortfolioDb | Tx, portfolioId: string, key: string) =>
+  (await db.select().from(transactions).where(and(eq(transactions.portfolioId, portfolioId), eq(transactions.idempotencyKey, key))))[0];
+
+/**
+ * Records a ledger entry and updates the holding and cash balance in ONE database transaction.
+ * Locking the portfolio row serializes writers per portfolio, so two concurrent sells read the
+ * holding one after the other and can never take it below zero. Bad input writes nothing.
+ */
+export async function recordTransaction(deps: RecordTransactionDeps, identity: Identity, input: RecordTransactionInput): Promise<TransactionRow> {
+  const entry = ruled(() => createLedgerEntry(input, (deps.now ?? (() => new Date()))()));
+  const key = input.idempotencyKey ?? null;
+  if (key !== null && (key.length < 1 || key.length > IDEMPOTENCY_KEY_MAX)) throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters`, 'idempotencyKey');
+  if (input.notes && input.notes.length > NOTES_MAX) throw badInput(`notes must be at most ${NOTES_MAX} characters`, 'notes');
+
+  // Asked before the transaction opens: no row lock is held while market answers.
+  let holdingCurrency = entry.currency;
+  if (entry.symbol) {
+    const instrument = await deps.market.findInstrument(entry.symbol);
+    if (!instrument) throw badInput(`Unknown symbol ${entry.symbol}`, 'symbol');
+    ruled(() => checkInstrumentCurrency(entry, instrument));
+    holdingCurrency = instrument.currency;
+  }
+
+  if (!isUuid(input.portfolioId) || !isUuid(identity.userId)) throw notFound('Portfolio');
+  const portfolioId = input.portfolioId.toLowerCase();
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const [owned] = await tx
+        .select({ id: portfolios.id })
+        .from(portfolios)
+        .where(and(eq(portfolios.id, portfolioId), eq(portfolios.ownerId, identity.userId)))
+        .for('update');
+      if (!owned) throw notFound('Portfolio');
+      if (key !== null) {
+        const first = await findByKey(tx, portfolioId, key);
+        if (first) return first;
+      }
+      if (changesHolding(entry.type) && entry.symbol) await applyToHolding(tx, portfolioId, entry, entry.symbol, holdingCurrency);
+      const [row] = await tx
+        .insert(transactions)
+        .values({
+          portfolioId,
+          type: entry.type,
+          symbol: entry.symbol,
+          quantity: entry.quantity?.toFixed() ?? null,
+          price: entry.price?.toFixed() ?? null,
+          fees: entry.fees?.toFixed() ?? null,
+          amount: entry.amount.toFixed(),
+          currency: entry.currency,
+          executedAt: entry.executedAt,
+          idempotencyKey: key,
+          notes: input.notes ?? null,
+        })
+        .returning();
+      if (!row) throw new Error('insert into transactions returned no row');
+      // Cash may go negative: trackers commonly record buys without the deposits that funded them.
+      if (!entry.amount.isZero()) {
+        await tx
+          .insert(cashBalances)
+          .values({ portfolioId, currency: entry.currency, amount: entry.amount.toFixed() })
+          .onConflictDoUpdate({
+            target: [cashBalances.portfolioId, cashBalances.currency],
+            set: { amount: sql`${cashBalances.amount} + excluded.amount` },
+          });
+      }
+      return row;
+    });
+  } catch (error) {
+    // Defensive: the row lock makes a duplicate key unlikely, but a racing retry that slipped
+    // past it still answers with the first entry.
+    if (key !== null && isUniqueViolation(error)) {
+      const first = await findByKey(deps.db, portfolioId, key);
+      if (first) return first;
+    }
+    throw error;
+  }
+}
+
+/** Reads the holding under the portfolio lock, applies the entry, and writes it back. */
+async function applyToHolding(tx: Tx, portfolioId: string, entry: LedgerEntry, symbol: string, currency: string): Promise<void> {
+  const [current] = await tx
+    .select()
+    .from(holdings)
+    .where(and(eq(holdings.portfolioId, portfolioId), eq(holdings.symbol, symbol)));
+  const next = ruled(() => applyEntry(current ? positionOf(current) : emptyPosition(), entry));
+  const values = { quantity: next.quantity.toFixed(), costBasis: next.costBasis.toFixed(), realizedGain: next.realizedGain.toFixed() };
+  await tx
+    .insert(holdings)
+    .values({ portfolioId, symbol, currency, ...values })
+    .onConflictDoUpdate({ target: [holdings.portfolioId, holdings.symbol], set: { ...values, updatedAt: sql`now()` } });
+}
