@@ -1,11 +1,12 @@
-import { ensureDatabase } from '@nexanest/db';
+import { createPool, ensureDatabase } from '@nexanest/db';
 import { createBus, type Bus } from '@nexanest/bus';
 import type { Logger, ServiceHandle } from '@nexanest/graphql';
-import { loadAuthEnv, startAuthService } from '@nexanest/auth';
+import { loadEnv } from '@nexanest/config';
+import { authEnvSchema, startAuthService } from '@nexanest/auth';
 import { loadPortfolioEnv, startPortfolioService } from '@nexanest/portfolio';
-import { createSimulator, loadMarketEnv, seedDemoMarketData, startMarketService } from '@nexanest/market';
-import { loadAnalyticsEnv, startAnalyticsService } from '@nexanest/analytics';
-import { loadNotificationsEnv, startNotificationsService } from '@nexanest/notifications';
+import { loadMarketEnv, prepareMarketDatabase, seedDemoMarketData, startMarketService } from '@nexanest/market';
+import { analyticsEnvSchema, startAnalyticsService } from '@nexanest/analytics';
+import { notificationsEnvSchema, startNotificationsService } from '@nexanest/notifications';
 import { loadGatewayEnv, startGateway } from '@nexanest/gateway';
 
 /** Where each service's database lives. Market and analytics share the time-series database. */
@@ -27,6 +28,7 @@ export interface StackOptions {
   ports: 'standard' | 'ephemeral';
   /** Seed demo market history of this many days; 0 seeds nothing. */
   demoHistoryDays: number;
+  /** Run market's development price simulator. */
   simulator: boolean;
   logger: Logger;
 }
@@ -56,6 +58,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     NOTIFICATIONS_DATABASE_URL: databases.notifications,
     TIMESCALE_DATABASE_URL: databases.timescale,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    MARKET_SIMULATOR: options.simulator ? 'on' : 'off',
   };
   const port = (standard: number) => (options.ports === 'standard' ? standard : 0);
   const child = (name: string) => logger.child({ service: name });
@@ -67,28 +70,34 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     const marketEnv = loadMarketEnv(source);
+    if (options.demoHistoryDays > 0) await seedMarket(marketEnv, options.demoHistoryDays);
     const market = await startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(8003) });
     started.push(market);
-    if (options.demoHistoryDays > 0) await seedDemoMarketData(market.pool.sql, { days: options.demoHistoryDays, endDate: new Date() });
     source.MARKET_SUBGRAPH_URL = market.url;
     const [auth, portfolio, analytics, notifications] = await Promise.all([
-      startAuthService({ env: loadAuthEnv(source), logger: child('auth'), port: port(8001) }),
+      startAuthService({ env: loadEnv(authEnvSchema, source), logger: child('auth'), port: port(8001) }),
       startPortfolioService({ env: loadPortfolioEnv(source), logger: child('portfolio'), port: port(8002) }),
-      startAnalyticsService({ env: loadAnalyticsEnv(source), logger: child('analytics'), port: port(8005) }),
-      startNotificationsService({ env: loadNotificationsEnv(source), logger: child('notifications'), port: port(8006) }),
+      startAnalyticsService({ env: loadEnv(analyticsEnvSchema, source), logger: child('analytics'), port: port(8005) }),
+      startNotificationsService({ env: loadEnv(notificationsEnvSchema, source), logger: child('notifications'), port: port(8006) }),
     ]);
     started.push(auth, portfolio, analytics, notifications);
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
     const gateway = await startGateway({ env: loadGatewayEnv(source), logger: child('gateway'), subgraphUrls: services, port: port(8000) });
     started.push(gateway);
-    if (options.simulator) {
-      const simulator = createSimulator({ ingest: market.ingest, symbols: ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'NVDA', 'TSLA', 'SPY', 'SAP'], intervalMs: marketEnv.MARKET_SIMULATOR_INTERVAL_MS, seed: 42 });
-      await simulator.start();
-      started.push({ name: 'simulator', url: '', close: () => simulator.stop() });
-    }
     return { gatewayUrl: gateway.url, services, bus, ingest: market.ingest, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/** Demo history goes in before the market service (and its simulator) starts. */
+async function seedMarket(env: ReturnType<typeof loadMarketEnv>, days: number): Promise<void> {
+  const pool = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: 4, applicationName: 'market-seed' });
+  try {
+    await prepareMarketDatabase(pool);
+    await seedDemoMarketData(pool.sql, { days, endDate: new Date() });
+  } finally {
+    await pool.close();
   }
 }

@@ -1,0 +1,38 @@
+import type { Bus } from '@nexanest/bus';
+import type { Sql } from '@nexanest/db';
+import type { Identity, Logger } from '@nexanest/graphql';
+import { createLoaders, type Loaders } from './loaders.ts';
+import type { Ingest } from './services/ingest-ticks.ts';
+
+/** What the market server needs from the outside world. */
+export interface MarketDeps {
+  sql: Sql;
+  bus: Bus;
+  logger: Logger;
+  production: boolean;
+  /** Stores and publishes ticks; shared with the simulator and other feeds. */
+  ingest: Ingest;
+  /** Valuation clock; tests pin it. */
+  now?: () => Date;
+}
+
+export interface MarketContext {
+  identity: Identity | null;
+  deps: MarketDeps;
+  /**
+   * Per-request DataLoaders. A WebSocket subscription keeps one context for its whole life, so
+   * the subscription replaces them for every event (see resolvers/subscription.ts).
+   */
+  loaders: Loaders;
+}
+
+/** Builds the per-request context from the identity the gateway vouched for. */
+export const createContextFactory = (deps: MarketDeps) => (identity: Identity | null): MarketContext => ({
+  identity,
+  deps,
+  loaders: createLoaders({ sql: deps.sql, ...(deps.now ? { now: deps.now } : {}) }),
+});
+
+export const renewLoaders = (context: MarketContext): void => {
+  context.loaders = createLoaders({ sql: context.deps.sql, ...(context.deps.now ? { now: context.deps.now } : {}) });
+};

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { baseEnvSchema, databaseUrl, loadEnv, poolSize, port, productionGuard } from '@nexanest/config';
+
+/** The market service's settings, validated once at boot. */
+export const marketEnvSchema = baseEnvSchema
+  .extend({
+    /** The time-series database (TimescaleDB in production; plain PostgreSQL works too). */
+    TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
+    TIMESCALE_DB_POOL_SIZE: poolSize(50),
+    MARKET_PORT: port(8003),
+    /** The development price simulator: a deterministic random walk ingested like a real feed. */
+    MARKET_SIMULATOR: z.enum(['on', 'off']).default('on'),
+    MARKET_SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+  })
+  // databaseUrl fills in the local default, so this guard only catches dev secrets here;
+  // loadEnv checks the raw *_DATABASE_URL values for production before defaults apply.
+  .superRefine(productionGuard(['TIMESCALE_DATABASE_URL']));
+
+export type MarketEnv = z.infer<typeof marketEnvSchema>;
+
+export const loadMarketEnv = (source: NodeJS.ProcessEnv = process.env): MarketEnv => loadEnv(marketEnvSchema, source);

@@ -1,0 +1,64 @@
+import { createBus, type Bus } from '@nexanest/bus';
+import { createPool, type Pool } from '@nexanest/db';
+import { createLogger } from '@nexanest/graphql';
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createPartitionCache } from '../src/db/partitions.ts';
+import { prepareMarketDatabase } from '../src/start.ts';
+import { createIngest, type IngestDeps } from '../src/services/ingest-ticks.ts';
+import type { MarketDeps } from '../src/context.ts';
+
+/** A migrated market database of its own, a Redis bus with its own namespace, and the deps wired to them. */
+export interface MarketTestKit {
+  database: TestDatabase;
+  pool: Pool;
+  bus: Bus;
+  ingestDeps: IngestDeps;
+  deps: MarketDeps;
+  close(): Promise<void>;
+}
+
+export async function createMarketTestKit(options: { now?: () => Date } = {}): Promise<MarketTestKit> {
+  const database = await createTestDatabase('market');
+  const pool = createPool<Record<string, never>>({ url: database.url, max: 5, applicationName: 'market-test' });
+  await prepareMarketDatabase(pool);
+  const bus = createBus({ redisUrl: testRedisUrl(), namespace: uniqueName('market_test') });
+  const ingestDeps: IngestDeps = { sql: pool.sql, bus, partitions: createPartitionCache(), ...(options.now ? { now: options.now } : {}) };
+  const deps: MarketDeps = {
+    sql: pool.sql,
+    bus,
+    logger: createLogger('market-test', 'silent'),
+    production: false,
+    ingest: createIngest(ingestDeps),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  return {
+    database,
+    pool,
+    bus,
+    ingestDeps,
+    deps,
+    async close() {
+      await bus.close();
+      await pool.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Resolves with the first message on `channel` (the bus namespaces it), or rejects after `ms`. */
+export function nextMessage(bus: Bus, channel: string, ms = 3000): { ready: Promise<void>; message: Promise<string> } {
+  let unsubscribe = () => {};
+  const message = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`no message on ${channel} within ${ms} ms`));
+    }, ms);
+    unsubscribe = bus.subscribe(channel, (received) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(received);
+    });
+  });
+  // Redis SUBSCRIBE is asynchronous: give it a moment before publishing.
+  return { ready: new Promise((resolve) => setTimeout(resolve, 150)), message };
+}
