@@ -1,6 +1,6 @@
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
@@ -46,7 +46,7 @@ export function createGatewayServer(options: GatewayOptions) {
     introspection: !options.production,
     logger: options.logger,
     // The offline GraphiQL playground replaces Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
   return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError };

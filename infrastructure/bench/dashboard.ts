@@ -5,32 +5,29 @@ import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { statementCounter } from '@nexanest/db';
+import { listReferenceInstruments } from '@nexanest/market';
 import { operation } from '../../test/support/operations.ts';
 import { adminClient, registerUser, startTestStack } from '../../test/support/stack.ts';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
-const CANDIDATES = ['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'NVDA', 'TSLA', 'JPM', 'META', 'NFLX', 'V', 'MA', 'KO', 'PEP', 'XOM', 'JNJ', 'PG', 'WMT', 'DIS', 'INTC', 'AMD', 'SPY', 'QQQ', 'AGG', 'SAP', 'ASML', 'IWM', 'VTI', 'BRK.B', 'UNH', 'HD'];
 
 const stack = await startTestStack({ demoHistoryDays: 30 });
 try {
-  const symbols: string[] = [];
-  for (const symbol of CANDIDATES) {
-    const found = await stack.client.request<{ instrument: { currency: string } | null }>('query($s: ID!) { instrument(symbol: $s) { currency } }', { s: symbol });
-    if (found.data?.instrument?.currency === 'USD') symbols.push(symbol);
-    if (symbols.length === 20) break;
-  }
-  if (symbols.length < 20) throw new Error(`the universe has only ${symbols.length} USD instruments among the candidates`);
+  // 20 tradable instruments of the universe, in their own currencies (USD, EUR, GBP, CHF, JPY):
+  // valuing them in USD and EUR portfolios exercises FX conversion on every request.
+  const instruments = listReferenceInstruments().filter((i) => i.assetClass === 'STOCK' || i.assetClass === 'ETF').slice(0, 20);
+  if (instruments.length < 20) throw new Error(`the universe has only ${instruments.length} stocks and ETFs`);
   const admin = await adminClient(stack);
-  await admin.request(operation('IngestPrices'), { ticks: symbols.map((symbol, i) => ({ symbol, price: `${100 + i}.25`, time: new Date(Date.now() - 1000).toISOString() })) });
+  await admin.request(operation('IngestPrices'), { ticks: instruments.map(({ symbol }, i) => ({ symbol, price: `${100 + i}.25`, time: new Date(Date.now() - 1000).toISOString() })) });
 
   const user = await registerUser(stack, 'bench');
   for (let p = 0; p < 3; p++) {
     const created = await user.client.request<{ createPortfolio: { id: string } }>(operation('CreatePortfolio'), { input: { name: `Bench ${p + 1}`, portfolioType: 'TAXABLE', baseCurrency: p === 2 ? 'EUR' : 'USD' } });
     const portfolioId = created.data!.createPortfolio.id;
-    for (const symbol of symbols) {
+    for (const { symbol, currency } of instruments) {
       const recorded = await user.client.request(operation('RecordTransaction'), {
-        input: { portfolioId, type: 'BUY', symbol, quantity: '10', price: '95.5', fees: '1', currency: 'USD', executedAt: new Date(Date.now() - 86_400_000).toISOString() },
+        input: { portfolioId, type: 'BUY', symbol, quantity: '10', price: '95.5', fees: '1', currency, executedAt: new Date(Date.now() - 86_400_000).toISOString() },
       });
       if (recorded.errors) throw new Error(JSON.stringify(recorded.errors));
     }

@@ -1,5 +1,6 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type GraphQLSchema } from 'graphql';
@@ -33,7 +34,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
     // Each service's main.ts (or the single-process stack) owns SIGINT/SIGTERM and closes the
     // server, then its pool; Apollo's own handler would re-raise the signal and kill the process first.
     stopOnTerminationSignals: false,
-    plugins: [],
+    // No HTTP caching of subgraph answers: skip the per-field cache-hint bookkeeping.
+    plugins: [ApolloServerPluginCacheControlDisabled()],
   });
   return { name: definition.name, schema, apollo };
 }
