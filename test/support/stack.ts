@@ -24,11 +24,11 @@ export async function startTestStack(options: { demoHistoryDays?: number } = {})
   const stack = await startStack({
     databases: { auth, portfolio, analytics, notifications, timescale },
     redisUrl: testRedisUrl(),
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', NEXANEST_NAMESPACE: namespace, NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD, MARKET_SIMULATOR: 'off' },
+    env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NEXANEST_NAMESPACE: namespace, NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD, MARKET_SIMULATOR: 'off' },
     ports: 'ephemeral',
     demoHistoryDays: options.demoHistoryDays ?? 5,
     simulator: false,
-    logger: createLogger('test', 'silent'),
+    logger: createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'),
   });
   return {
     ...stack,

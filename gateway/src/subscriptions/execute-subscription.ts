@@ -1,8 +1,8 @@
 import { executeQueryPlan, type ServiceMap } from '@apollo/gateway';
-import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@nexanest/graphql';
 import type { GatewayContext } from '../context.ts';
-import type { SubscriptionPlan, SubscriptionPlanner } from './planner.ts';
+import { EVENT_SOURCE, type SubscriptionPlan, type SubscriptionPlanner } from './planner.ts';
 import type { UpstreamClients } from './upstream.ts';
 
 export interface SubscriptionRequest {
@@ -51,7 +51,7 @@ async function resolveEvent(event: ExecutionResult, request: SubscriptionRequest
   const context = request.contextForEvent();
   const result = await executeQueryPlan(
     perEvent,
-    { ...deps.serviceMap, [primary.serviceName]: replay as unknown as ServiceMap[string] },
+    { ...deps.serviceMap, [EVENT_SOURCE]: replay as unknown as ServiceMap[string] },
     {
       request: { variables: request.variables },
       context,
@@ -63,7 +63,13 @@ async function resolveEvent(event: ExecutionResult, request: SubscriptionRequest
     deps.planner.supergraphGraphQLSchema,
     deps.planner.apiSchema,
   );
-  return result as ExecutionResult;
+  // Errors of the replayed primary fetch belong to the subgraph that sent the event.
+  const errors = result.errors?.map((error) =>
+    error.extensions.serviceName === EVENT_SOURCE
+      ? new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: { ...error.extensions, serviceName: primary.serviceName } })
+      : error,
+  );
+  return { ...result, ...(errors ? { errors } : {}) } as ExecutionResult;
 }
 
 /** Upstream errors arrive as GraphQL error lists or as a close event; neither leaks detail. */

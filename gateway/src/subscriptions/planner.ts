@@ -3,6 +3,9 @@ import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@ap
 import { buildOperationContext } from '@apollo/gateway';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 
+/** Service name under which each event's payload is replayed into the per-event plan. */
+export const EVENT_SOURCE = '__subscription_event__';
+
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
 /** A subscription split the way the query planner splits it. */
@@ -40,7 +43,10 @@ export function createSubscriptionPlanner(supergraphSdl: string) {
         const queryPlan = planner.buildQueryPlan(operationFromDocument(apiSchema, document, { operationName }));
         const node = queryPlan.node;
         if (node?.kind !== 'Subscription') throw new Error('not a subscription plan');
-        const nodes: PlanNode[] = [node.primary, ...(node.rest ? [node.rest] : [])];
+        // The primary fetch is answered from the event under a name of its own: later fetches to
+        // the same subgraph (e.g. market again after portfolio) must still reach the subgraph.
+        const replayed: FetchNode = { ...node.primary, serviceName: EVENT_SOURCE };
+        const nodes: PlanNode[] = [replayed, ...(node.rest ? [node.rest] : [])];
         cached = { primary: node.primary, perEvent: { kind: 'QueryPlan', node: { kind: 'Sequence', nodes } } };
         if (cache.size > 500) cache.clear();
         cache.set(cacheKey, cached);

@@ -22,6 +22,8 @@ export interface Loaders {
   cashByPortfolio: DataLoader<string, CashBalanceRow[]>;
   /** Holdings of owned portfolios by id; null for missing or not owned. */
   holdingById: DataLoader<string, HoldingRow | null>;
+  /** The caller's non-zero holdings by upper-case symbol, across their portfolios. */
+  myHoldingsBySymbol: DataLoader<string, HoldingRow[]>;
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
@@ -103,5 +105,18 @@ export function createLoaders(db: PortfolioDb, identity: Identity | null): Loade
     );
   });
 
-  return { portfolioById, portfoliosByOwner, holdingsByPortfolio, cashByPortfolio, holdingById };
+  const myHoldingsBySymbol = new DataLoader<string, HoldingRow[]>(async (symbols) => {
+    if (!ownerId) return symbols.map(() => []);
+    const rows = await db
+      .select({ holding: holdings })
+      .from(holdings)
+      .innerJoin(portfolios, eq(portfolios.id, holdings.portfolioId))
+      .where(and(inArray(holdings.symbol, [...symbols]), eq(portfolios.ownerId, ownerId), ne(holdings.quantity, '0')))
+      .orderBy(asc(portfolios.createdAt), asc(portfolios.id));
+    const bySymbol = new Map<string, HoldingRow[]>();
+    for (const { holding } of rows) bySymbol.set(holding.symbol, [...(bySymbol.get(holding.symbol) ?? []), holding]);
+    return symbols.map((symbol) => bySymbol.get(symbol) ?? []);
+  });
+
+  return { portfolioById, portfoliosByOwner, holdingsByPortfolio, cashByPortfolio, holdingById, myHoldingsBySymbol };
 }

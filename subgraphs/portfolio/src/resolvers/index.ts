@@ -2,6 +2,7 @@ import { DateTimeScalar, DecimalScalar, type SubgraphDefinition } from '@nexanes
 import type { Context } from '../context.ts';
 import type { RecordTransactionDeps } from '../services/record-transaction.ts';
 import { holdingResolvers } from './holding.ts';
+import { instrumentResolvers } from './instrument.ts';
 import { createMutationResolvers } from './mutation.ts';
 import { portfolioResolvers } from './portfolio.ts';
 import { queryResolvers } from './query.ts';
@@ -20,6 +21,7 @@ export function createResolvers(deps: RecordTransactionDeps): Resolvers {
     User: userResolvers,
     Portfolio: portfolioResolvers,
     Holding: holdingResolvers,
+    Instrument: instrumentResolvers,
     Transaction: transactionResolvers,
   };
 }

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Decimal } from 'decimal.js';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { operation } from '../support/operations.ts';
+import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
+
+let stack: TestStack;
+const clients: Client[] = [];
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await Promise.all(clients.map((client) => client.dispose()));
+  await stack?.teardown();
+});
+
+const connect = (token?: string) => {
+  const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  clients.push(client);
+  return client;
+};
+
+/** Publishes ticks until `first` settles: the upstream subscription is set up asynchronously. */
+async function publishUntil<T>(first: Promise<T>, symbol: string, price: (attempt: number) => string): Promise<T> {
+  const admin = await adminClient(stack);
+  let settled = false;
+  void first.finally(() => (settled = true));
+  for (let attempt = 0; attempt < 50 && !settled; attempt++) {
+    await admin.request(operation('IngestPrices'), { ticks: [{ symbol, price: price(attempt), time: new Date(Date.now() - 1000 - attempt).toISOString() }] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return first;
+}
+
+describe('subscriptions through the gateway', () => {
+  it('resolves each PriceTicksWithPositions event across market, portfolio and market again, per subscriber', async () => {
+    const holder = await registerUser(stack, 'holder');
+    const bystander = await registerUser(stack, 'bystander');
+    const created = await holder.client.request(operation('CreatePortfolio'), { input: { name: 'Tech', portfolioType: 'TAXABLE', baseCurrency: 'USD' } });
+    const portfolioId = created.data?.createPortfolio.id as string;
+    const bought = await holder.client.request(operation('RecordTransaction'), {
+      input: { portfolioId, type: 'BUY', symbol: 'TSLA', quantity: '4', price: '200', currency: 'USD', executedAt: new Date(Date.now() - 60_000).toISOString() },
+    });
+    expect(bought.errors).toBeUndefined();
+
+    const query = operation('PriceTicksWithPositions');
+    const holderEvents = connect(holder.token).iterate({ query, variables: { symbols: ['TSLA'] } });
+    const bystanderEvents = connect(bystander.token).iterate({ query, variables: { symbols: ['TSLA'] } });
+    const [holderEvent, bystanderEvent] = await publishUntil(Promise.all([holderEvents.next(), bystanderEvents.next()]), 'TSLA', (n) => `25${n}.5`);
+
+    expect((holderEvent.value as { errors?: unknown }).errors).toBeUndefined();
+    const tick = (holderEvent.value as { data: { priceTicks: { price: string; instrument: { myHoldings: unknown[] } } } }).data.priceTicks;
+    expect(tick.instrument.myHoldings).toEqual([{ quantity: '4', marketValue: { amount: new Decimal(tick.price).times(4).toFixed(), currency: 'USD' }, portfolio: { id: portfolioId, name: 'Tech' } }]);
+    expect((bystanderEvent.value as { data: { priceTicks: { instrument: { myHoldings: unknown[] } } } }).data.priceTicks.instrument.myHoldings).toEqual([]);
+    await holderEvents.return?.();
+    await bystanderEvents.return?.();
+  });
+
+  it('answers an unknown symbol with BAD_USER_INPUT from the market subgraph, then completes', async () => {
+    const events = connect().iterate({ query: operation('PriceTicks'), variables: { symbols: ['NOT_A_SYMBOL'] } });
+    const first = await events.next();
+    expect(first.value).toEqual({ data: null, errors: [expect.objectContaining({ message: 'Unknown symbol: NOT_A_SYMBOL', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', serviceName: 'market' }) })] });
+    expect((await events.next()).done).toBe(true);
+  });
+
+  it('refuses a connection whose token is forged', async () => {
+    const events = connect('forged.token.value').iterate({ query: operation('PriceTicks'), variables: { symbols: ['AAPL'] } });
+    await expect(events.next()).rejects.toMatchObject({ code: 4403 });
+  });
+});
