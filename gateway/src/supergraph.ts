@@ -10,5 +10,10 @@ export const readSupergraph = (path = DEFAULT_SUPERGRAPH_PATH) => readFileSync(p
 /** Routing URLs recorded in the supergraph, by subgraph name. */
 export function routingUrls(supergraphSdl: string): Record<string, string> {
   const supergraph = Supergraph.build(supergraphSdl);
-  return Object.fromEntries(supergraph.subgraphs().values().map((subgraph) => [subgraph.name, subgraph.url]));
+  return Object.fromEntries(
+    supergraph
+      .subgraphs()
+      .values()
+      .map((subgraph) => [subgraph.name, subgraph.url]),
+  );
 }

@@ -16,18 +16,33 @@ const stack = await startTestStack({ demoHistoryDays: 30 });
 try {
   // 20 tradable instruments of the universe, in their own currencies (USD, EUR, GBP, CHF, JPY):
   // valuing them in USD and EUR portfolios exercises FX conversion on every request.
-  const instruments = listReferenceInstruments().filter((i) => i.assetClass === 'STOCK' || i.assetClass === 'ETF').slice(0, 20);
+  const instruments = listReferenceInstruments()
+    .filter((i) => i.assetClass === 'STOCK' || i.assetClass === 'ETF')
+    .slice(0, 20);
   if (instruments.length < 20) throw new Error(`the universe has only ${instruments.length} stocks and ETFs`);
   const admin = await adminClient(stack);
-  await admin.request(operation('IngestPrices'), { ticks: instruments.map(({ symbol }, i) => ({ symbol, price: `${100 + i}.25`, time: new Date(Date.now() - 1000).toISOString() })) });
+  await admin.request(operation('IngestPrices'), {
+    ticks: instruments.map(({ symbol }, i) => ({ symbol, price: `${100 + i}.25`, time: new Date(Date.now() - 1000).toISOString() })),
+  });
 
   const user = await registerUser(stack, 'bench');
   for (let p = 0; p < 3; p++) {
-    const created = await user.client.request<{ createPortfolio: { id: string } }>(operation('CreatePortfolio'), { input: { name: `Bench ${p + 1}`, portfolioType: 'TAXABLE', baseCurrency: p === 2 ? 'EUR' : 'USD' } });
+    const created = await user.client.request<{ createPortfolio: { id: string } }>(operation('CreatePortfolio'), {
+      input: { name: `Bench ${p + 1}`, portfolioType: 'TAXABLE', baseCurrency: p === 2 ? 'EUR' : 'USD' },
+    });
     const portfolioId = created.data!.createPortfolio.id;
     for (const { symbol, currency } of instruments) {
       const recorded = await user.client.request(operation('RecordTransaction'), {
-        input: { portfolioId, type: 'BUY', symbol, quantity: '10', price: '95.5', fees: '1', currency, executedAt: new Date(Date.now() - 86_400_000).toISOString() },
+        input: {
+          portfolioId,
+          type: 'BUY',
+          symbol,
+          quantity: '10',
+          price: '95.5',
+          fees: '1',
+          currency,
+          executedAt: new Date(Date.now() - 86_400_000).toISOString(),
+        },
       });
       if (recorded.errors) throw new Error(JSON.stringify(recorded.errors));
     }
@@ -38,17 +53,35 @@ try {
 
   const autocannon = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
   const load = (seconds: number) =>
-    promisify(execFile)(process.execPath, [
-      autocannon, '-c', String(CONNECTIONS), '-d', String(seconds), '-m', 'POST', '-j',
-      '-H', 'content-type=application/json', '-H', `authorization=Bearer ${user.token}`,
-      '-b', JSON.stringify({ query: operation('Dashboard') }), stack.gatewayUrl,
-    ], { maxBuffer: 16 * 1024 * 1024 });
+    promisify(execFile)(
+      process.execPath,
+      [
+        autocannon,
+        '-c',
+        String(CONNECTIONS),
+        '-d',
+        String(seconds),
+        '-m',
+        'POST',
+        '-j',
+        '-H',
+        'content-type=application/json',
+        '-H',
+        `authorization=Bearer ${user.token}`,
+        '-b',
+        JSON.stringify({ query: operation('Dashboard') }),
+        stack.gatewayUrl,
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+    );
   await load(3); // warm-up: JIT, query-plan cache, connection pools
   statementCounter.reset();
   const { stdout } = await load(DURATION_S);
   const statements = statementCounter.count;
   const result = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-  console.log(`Dashboard, ${holdings} holdings in 3 portfolios, ${CONNECTIONS} connections, ${DURATION_S} s (stack and load generator on this machine, ${process.platform} ${process.arch})`);
+  console.log(
+    `Dashboard, ${holdings} holdings in 3 portfolios, ${CONNECTIONS} connections, ${DURATION_S} s (stack and load generator on this machine, ${process.platform} ${process.arch})`,
+  );
   console.log(`  requests      ${result.requests.total} (non-2xx ${result.non2xx}, errors ${result.errors})`);
   console.log(`  RPS           ${result.requests.average.toFixed(1)}`);
   console.log(`  latency p50   ${result.latency.p50} ms`);

@@ -31,11 +31,23 @@ const must = <T>(response: { data?: T | null; errors?: Array<{ message: string }
  */
 export async function seedDemoUser(client: GatewayClient, password: string): Promise<void> {
   const login = await client.request<{ login: { accessToken: string } }>(LOGIN, { email: DEMO_EMAIL, password });
-  const token = login.data?.login.accessToken
-    ?? must(await client.request<{ register: { accessToken: string } }>(REGISTER, { input: { email: DEMO_EMAIL, password, displayName: 'Demo Investor', baseCurrency: 'USD' } }), 'register').register.accessToken;
+  const token =
+    login.data?.login.accessToken ??
+    must(
+      await client.request<{ register: { accessToken: string } }>(REGISTER, {
+        input: { email: DEMO_EMAIL, password, displayName: 'Demo Investor', baseCurrency: 'USD' },
+      }),
+      'register',
+    ).register.accessToken;
   const user = client.withToken(token);
   const { me } = must(await user.request<{ me: { portfolios: Array<{ id: string; name: string }> } }>(PORTFOLIOS), 'list portfolios');
-  const portfolioId = me.portfolios.find((p) => p.name === 'Demo growth')?.id
-    ?? must(await user.request<{ createPortfolio: { id: string } }>(CREATE_PORTFOLIO, { input: { name: 'Demo growth', portfolioType: 'TAXABLE', baseCurrency: 'USD', description: 'Seeded by npm start' } }), 'create portfolio').createPortfolio.id;
+  const portfolioId =
+    me.portfolios.find((p) => p.name === 'Demo growth')?.id ??
+    must(
+      await user.request<{ createPortfolio: { id: string } }>(CREATE_PORTFOLIO, {
+        input: { name: 'Demo growth', portfolioType: 'TAXABLE', baseCurrency: 'USD', description: 'Seeded by npm start' },
+      }),
+      'create portfolio',
+    ).createPortfolio.id;
   for (const entry of DEMO_LEDGER) must(await user.request(RECORD, { input: { portfolioId, ...entry } }), `record ${entry.idempotencyKey}`);
 }

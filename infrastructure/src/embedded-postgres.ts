@@ -24,7 +24,12 @@ function postgresUser(): { uid: number; gid: number } | null {
  * The first start runs initdb; later starts reuse the data. PostgreSQL refuses to run as root,
  * so as root the data directory is handed to the `postgres` OS user (created if missing).
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; password: string; log?: (line: string) => void }): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  password: string;
+  log?: (line: string) => void;
+}): Promise<EmbeddedServer> {
   const databaseDir = resolve(options.dataDir);
   const asRoot = process.getuid?.() === 0;
   await mkdir(databaseDir, { recursive: true });

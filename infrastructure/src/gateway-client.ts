@@ -9,7 +9,11 @@ export interface GraphQLResponse<T = Record<string, any>> {
 /** A GraphQL-over-HTTP client, as a frontend would use the gateway. */
 export function createGatewayClient(url: string, headers: Record<string, string> = {}) {
   return {
-    async request<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<GraphQLResponse<T>> {
+    async request<T = Record<string, any>>(
+      query: string,
+      variables?: Record<string, unknown>,
+      extraHeaders: Record<string, string> = {},
+    ): Promise<GraphQLResponse<T>> {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers, ...extraHeaders },

@@ -7,10 +7,7 @@ import { z } from 'zod';
 
 const configSchema = z.object({
   federation_version: z.string(),
-  subgraphs: z.record(
-    z.string(),
-    z.object({ routing_url: z.string().url(), schema: z.object({ file: z.string() }) }),
-  ),
+  subgraphs: z.record(z.string(), z.object({ routing_url: z.string().url(), schema: z.object({ file: z.string() }) })),
 });
 
 export interface ComposeOutcome {

@@ -25,7 +25,9 @@ async function ingest(price: string, symbol = 'AAPL', secondsAgo = 1) {
 describe('identity through the gateway', () => {
   it('registers, signs in and answers Me for the signed-in user only', async () => {
     const email = `e2e_${Date.now()}@example.com`;
-    const registered = await stack.client.request(operation('Register'), { input: { email, password: 'a long enough password', displayName: 'Ada', baseCurrency: 'EUR' } });
+    const registered = await stack.client.request(operation('Register'), {
+      input: { email, password: 'a long enough password', displayName: 'Ada', baseCurrency: 'EUR' },
+    });
     expect(registered.errors).toBeUndefined();
     expect(registered.data?.register.user).toMatchObject({ email, role: 'USER', emailVerified: false, profile: { displayName: 'Ada', baseCurrency: 'EUR' } });
 
@@ -60,7 +62,8 @@ describe('ledger and the canonical cross-database Dashboard', () => {
     const portfolioId = created.data?.createPortfolio.id as string;
     expect(created.data?.createPortfolio).toMatchObject({ name: 'Core', baseCurrency: 'USD', isActive: true });
 
-    const record = (input: Record<string, unknown>) => user.client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: isoSecondsAgo(3600), ...input } });
+    const record = (input: Record<string, unknown>) =>
+      user.client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: isoSecondsAgo(3600), ...input } });
     expect((await record({ type: 'DEPOSIT', amount: '10000' })).errors).toBeUndefined();
     const buy = await record({ type: 'BUY', symbol: 'AAPL', quantity: '10', price: '150', fees: '1' });
     expect(buy.errors).toBeUndefined();
@@ -72,7 +75,7 @@ describe('ledger and the canonical cross-database Dashboard', () => {
 
     const dashboard = await user.client.request(operation('Dashboard'));
     expect(dashboard.errors).toBeUndefined();
-    const [portfolio] = dashboard.data?.me.portfolios;
+    const [portfolio] = dashboard.data!.me.portfolios;
     const [holding] = portfolio.holdings;
     expect(holding.instrument).toMatchObject({ symbol: 'AAPL', name: expect.stringContaining('Apple'), currency: 'USD', latestPrice: { price: '160' } });
     // 6 shares at 160; cost basis 1501 x 6/10 = 900.6; cash 10000 - 1501 + 679 = 9178.
@@ -92,7 +95,7 @@ describe('ledger and the canonical cross-database Dashboard', () => {
     expect(buy.errors).toBeUndefined();
     const dashboard = await user.client.request(operation('Dashboard'));
     expect(dashboard.errors).toBeUndefined();
-    const [portfolio] = dashboard.data?.me.portfolios;
+    const [portfolio] = dashboard.data!.me.portfolios;
     const [holding] = portfolio.holdings;
     expect(holding.averageCost).toEqual({ amount: '200', currency: 'EUR' });
     expect(holding.marketValue.currency).toBe('USD');
@@ -105,7 +108,8 @@ describe('ledger and the canonical cross-database Dashboard', () => {
     const user = await registerUser(stack, 'careless');
     const created = await user.client.request(operation('CreatePortfolio'), { input: { name: 'Tiny', portfolioType: 'SAVINGS', baseCurrency: 'USD' } });
     const portfolioId = created.data?.createPortfolio.id as string;
-    const record = (input: Record<string, unknown>) => user.client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: isoSecondsAgo(60), ...input } });
+    const record = (input: Record<string, unknown>) =>
+      user.client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: isoSecondsAgo(60), ...input } });
     expect((await record({ type: 'BUY', symbol: 'MSFT', quantity: '2', price: '300' })).errors).toBeUndefined();
     for (const input of [
       { type: 'SELL', symbol: 'MSFT', quantity: '3', price: '300' },
@@ -116,7 +120,9 @@ describe('ledger and the canonical cross-database Dashboard', () => {
       expect(response.errors?.[0]?.extensions?.code, JSON.stringify(input)).toBe('BAD_USER_INPUT');
       expect(response.data?.recordTransaction ?? null).toBeNull();
     }
-    const detail = await user.client.request('query($id: ID!) { portfolio(id: $id) { holdings { symbol quantity } cashBalances { amount currency } } }', { id: portfolioId });
+    const detail = await user.client.request('query($id: ID!) { portfolio(id: $id) { holdings { symbol quantity } cashBalances { amount currency } } }', {
+      id: portfolioId,
+    });
     expect(detail.data?.portfolio).toEqual({ holdings: [{ symbol: 'MSFT', quantity: '2' }], cashBalances: [{ amount: '-600', currency: 'USD' }] });
   });
 
@@ -127,7 +133,9 @@ describe('ledger and the canonical cross-database Dashboard', () => {
     const id = created.data?.createPortfolio.id as string;
     const peek = await intruder.client.request('query($id: ID!) { portfolio(id: $id) { id name } }', { id });
     expect(peek.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const write = await intruder.client.request(operation('RecordTransaction'), { input: { portfolioId: id, type: 'DEPOSIT', amount: '1', currency: 'USD', executedAt: isoSecondsAgo(5) } });
+    const write = await intruder.client.request(operation('RecordTransaction'), {
+      input: { portfolioId: id, type: 'DEPOSIT', amount: '1', currency: 'USD', executedAt: isoSecondsAgo(5) },
+    });
     expect(write.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -162,7 +170,11 @@ describe('market data', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const event = (await first).value as { data: { priceTicks: Record<string, unknown> } };
-    expect(event.data.priceTicks).toMatchObject({ symbol: 'NVDA', price: expect.stringMatching(/^9\d\d\.25$/), instrument: { name: expect.stringContaining('NVIDIA') } });
+    expect(event.data.priceTicks).toMatchObject({
+      symbol: 'NVDA',
+      price: expect.stringMatching(/^9\d\d\.25$/),
+      instrument: { name: expect.stringContaining('NVIDIA') },
+    });
     await events.return?.();
     await client.dispose();
   });

@@ -16,7 +16,12 @@ afterAll(async () => {
 });
 
 const connect = (token?: string) => {
-  const client = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: token ? { authorization: `Bearer ${token}` } : {} });
+  const client = createClient({
+    url: stack.wsUrl,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+  });
   clients.push(client);
   return client;
 };
@@ -40,7 +45,15 @@ describe('subscriptions through the gateway', () => {
     const created = await holder.client.request(operation('CreatePortfolio'), { input: { name: 'Tech', portfolioType: 'TAXABLE', baseCurrency: 'USD' } });
     const portfolioId = created.data?.createPortfolio.id as string;
     const bought = await holder.client.request(operation('RecordTransaction'), {
-      input: { portfolioId, type: 'BUY', symbol: 'TSLA', quantity: '4', price: '200', currency: 'USD', executedAt: new Date(Date.now() - 60_000).toISOString() },
+      input: {
+        portfolioId,
+        type: 'BUY',
+        symbol: 'TSLA',
+        quantity: '4',
+        price: '200',
+        currency: 'USD',
+        executedAt: new Date(Date.now() - 60_000).toISOString(),
+      },
     });
     expect(bought.errors).toBeUndefined();
 
@@ -51,7 +64,9 @@ describe('subscriptions through the gateway', () => {
 
     expect((holderEvent.value as { errors?: unknown }).errors).toBeUndefined();
     const tick = (holderEvent.value as { data: { priceTicks: { price: string; instrument: { myHoldings: unknown[] } } } }).data.priceTicks;
-    expect(tick.instrument.myHoldings).toEqual([{ quantity: '4', marketValue: { amount: new Decimal(tick.price).times(4).toFixed(), currency: 'USD' }, portfolio: { id: portfolioId, name: 'Tech' } }]);
+    expect(tick.instrument.myHoldings).toEqual([
+      { quantity: '4', marketValue: { amount: new Decimal(tick.price).times(4).toFixed(), currency: 'USD' }, portfolio: { id: portfolioId, name: 'Tech' } },
+    ]);
     expect((bystanderEvent.value as { data: { priceTicks: { instrument: { myHoldings: unknown[] } } } }).data.priceTicks.instrument.myHoldings).toEqual([]);
     await holderEvents.return?.();
     await bystanderEvents.return?.();
@@ -60,7 +75,15 @@ describe('subscriptions through the gateway', () => {
   it('answers an unknown symbol with BAD_USER_INPUT from the market subgraph, then completes', async () => {
     const events = connect().iterate({ query: operation('PriceTicks'), variables: { symbols: ['NOT_A_SYMBOL'] } });
     const first = await events.next();
-    expect(first.value).toEqual({ data: null, errors: [expect.objectContaining({ message: 'Unknown symbol: NOT_A_SYMBOL', extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', serviceName: 'market' }) })] });
+    expect(first.value).toEqual({
+      data: null,
+      errors: [
+        expect.objectContaining({
+          message: 'Unknown symbol: NOT_A_SYMBOL',
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', serviceName: 'market' }),
+        }),
+      ],
+    });
     expect((await events.next()).done).toBe(true);
   });
 

@@ -24,7 +24,13 @@ export async function startTestStack(options: { demoHistoryDays?: number } = {})
   const stack = await startStack({
     databases: { auth, portfolio, analytics, notifications, timescale },
     redisUrl: testRedisUrl(),
-    env: { NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', NEXANEST_NAMESPACE: namespace, NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD, MARKET_SIMULATOR: 'off' },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      NEXANEST_NAMESPACE: namespace,
+      NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      MARKET_SIMULATOR: 'off',
+    },
     ports: 'ephemeral',
     demoHistoryDays: options.demoHistoryDays ?? 5,
     simulator: false,
@@ -51,7 +57,13 @@ export async function registerUser(stack: TestStack, prefix = 'user') {
     { input: { email, password } },
   );
   if (!response.data) throw new Error(`register failed: ${JSON.stringify(response.errors)}`);
-  return { email, password, userId: response.data.register.user.id, token: response.data.register.accessToken, client: stack.client.withToken(response.data.register.accessToken) };
+  return {
+    email,
+    password,
+    userId: response.data.register.user.id,
+    token: response.data.register.accessToken,
+    client: stack.client.withToken(response.data.register.accessToken),
+  };
 }
 
 export async function adminClient(stack: TestStack) {

@@ -66,7 +66,11 @@ async function resolveEvent(event: ExecutionResult, request: SubscriptionRequest
   // Errors of the replayed primary fetch belong to the subgraph that sent the event.
   const errors = result.errors?.map((error) =>
     error.extensions.serviceName === EVENT_SOURCE
-      ? new GraphQLError(error.message, { path: error.path, originalError: error.originalError, extensions: { ...error.extensions, serviceName: primary.serviceName } })
+      ? new GraphQLError(error.message, {
+          path: error.path,
+          originalError: error.originalError,
+          extensions: { ...error.extensions, serviceName: primary.serviceName },
+        })
       : error,
   );
   return { ...result, ...(errors ? { errors } : {}) } as ExecutionResult;

@@ -26,8 +26,7 @@ interface ConnectionState {
   upstream: UpstreamClients;
 }
 
-const asFormatted = (error: unknown): GraphQLFormattedError =>
-  error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError);
+const asFormatted = (error: unknown): GraphQLFormattedError => (error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError));
 
 /**
  * graphql-ws on /graphql (protocol graphql-transport-ws). Subscriptions go through the

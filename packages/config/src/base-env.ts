@@ -9,8 +9,7 @@ export const DEV_SECRETS = {
   GATEWAY_IDENTITY_SECRET: 'dev-only-gateway-identity-secret-do-not-use',
 } as const;
 
-const secret = (name: keyof typeof DEV_SECRETS) =>
-  z.string().min(32, `${name} must be at least 32 characters`).default(DEV_SECRETS[name]);
+const secret = (name: keyof typeof DEV_SECRETS) => z.string().min(32, `${name} must be at least 32 characters`).default(DEV_SECRETS[name]);
 
 const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 
@@ -21,7 +20,10 @@ export const baseEnvSchema = z.object({
   /** Unset means: try redis://127.0.0.1:6379, else fall back to the in-process bus. */
   REDIS_URL: z.string().url().optional(),
   /** Prefix of every Redis key and channel, so several stacks can share one Redis. */
-  NEXANEST_NAMESPACE: z.string().regex(/^[a-z0-9_-]+$/i).default('nexanest'),
+  NEXANEST_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i)
+    .default('nexanest'),
   JWT_SECRET: secret('JWT_SECRET'),
   GATEWAY_IDENTITY_SECRET: secret('GATEWAY_IDENTITY_SECRET'),
 });

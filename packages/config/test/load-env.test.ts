@@ -14,13 +14,20 @@ describe('loadEnv', () => {
   });
 
   it('refuses production without database URLs and names them', () => {
-    expect(() => loadEnv(schema, { NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', ...strongSecrets })).toThrow(/AUTH_DATABASE_URL: required in production/);
+    expect(() => loadEnv(schema, { NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', ...strongSecrets })).toThrow(
+      /AUTH_DATABASE_URL: required in production/,
+    );
   });
 
   it('refuses production with a development secret, without echoing it', () => {
     let error: unknown;
     try {
-      loadEnv(schema, { NODE_ENV: 'production', AUTH_DATABASE_URL: 'postgres://db/auth', REDIS_URL: 'redis://r:6379', GATEWAY_IDENTITY_SECRET: 'y'.repeat(40) });
+      loadEnv(schema, {
+        NODE_ENV: 'production',
+        AUTH_DATABASE_URL: 'postgres://db/auth',
+        REDIS_URL: 'redis://r:6379',
+        GATEWAY_IDENTITY_SECRET: 'y'.repeat(40),
+      });
     } catch (caught) {
       error = caught;
     }

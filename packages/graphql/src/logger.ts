@@ -6,7 +6,16 @@ export function createLogger(service: string, level: string = 'info'): Logger {
     name: service,
     level,
     redact: {
-      paths: ['*.password', '*.token', '*.accessToken', '*.refreshToken', '*.authorization', '*.secret', 'req.headers.authorization', 'req.headers["x-api-key"]'],
+      paths: [
+        '*.password',
+        '*.token',
+        '*.accessToken',
+        '*.refreshToken',
+        '*.authorization',
+        '*.secret',
+        'req.headers.authorization',
+        'req.headers["x-api-key"]',
+      ],
       censor: '[redacted]',
     },
   });

@@ -6,7 +6,10 @@ import { AppError } from './errors.ts';
 const DECIMAL_PATTERN = /^-?(0|[1-9]\d{0,17})(\.\d{1,10})?$/;
 
 const invalidDecimal = (value: unknown) =>
-  new AppError('BAD_USER_INPUT', `Decimal must be a string like "1234.56" with at most 18 integer and 10 fractional digits; got ${JSON.stringify(value)?.slice(0, 40)}`);
+  new AppError(
+    'BAD_USER_INPUT',
+    `Decimal must be a string like "1234.56" with at most 18 integer and 10 fractional digits; got ${JSON.stringify(value)?.slice(0, 40)}`,
+  );
 
 /** Reads a client's decimal. Only strings are accepted: a JSON number may already be inexact. */
 export function parseDecimal(value: unknown): Decimal {

@@ -9,8 +9,5 @@ export const authTypeDefs = () => readFileSync(new URL('../schema.graphql', impo
 
 /** Pure factory: schema and Apollo Server for the auth subgraph. `listen` starts it. */
 export function createAuthServer(options: { logger: Logger; production: boolean }): SubgraphServer<AuthContext> {
-  return createSubgraphServer<AuthContext>(
-    { name: 'auth', typeDefs: authTypeDefs(), resolvers: { DateTime: DateTimeScalar, Query, Mutation, User } },
-    options,
-  );
+  return createSubgraphServer<AuthContext>({ name: 'auth', typeDefs: authTypeDefs(), resolvers: { DateTime: DateTimeScalar, Query, Mutation, User } }, options);
 }

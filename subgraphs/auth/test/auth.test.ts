@@ -16,7 +16,12 @@ const ME = `query Me { me { id email role emailVerified createdAt profile { disp
 const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id email } } }`;
 
 interface Registered {
-  register: { accessToken: string; refreshToken: string; expiresAt: string; user: { id: string; email: string; role: string; profile: { baseCurrency: string } } };
+  register: {
+    accessToken: string;
+    refreshToken: string;
+    expiresAt: string;
+    user: { id: string; email: string; role: string; profile: { baseCurrency: string } };
+  };
 }
 
 let h: Awaited<ReturnType<typeof createAuthHarness>>;
@@ -108,7 +113,11 @@ describe('me and user references', () => {
       (${userId}, 'old', 'nn_old', 'h1', '{portfolio:read}', now() - interval '2 days', null),
       (${userId}, 'new', 'nn_new', 'h2', '{market:write}', now() - interval '1 day', null),
       (${userId}, 'revoked', 'nn_rev', 'h3', '{}', now(), now())`;
-    const { data, errors } = await h.execute<{ me: { email: string; profile: { displayName: string }; apiKeys: { name: string }[] } }>(ME, {}, { userId, role: 'USER' });
+    const { data, errors } = await h.execute<{ me: { email: string; profile: { displayName: string }; apiKeys: { name: string }[] } }>(
+      ME,
+      {},
+      { userId, role: 'USER' },
+    );
     expect(errors).toBeUndefined();
     expect(data!.me).toMatchObject({ email: 'alice@example.com', profile: { displayName: 'Alice' } });
     expect(data!.me.apiKeys.map((key) => key.name)).toEqual(['new', 'old']);

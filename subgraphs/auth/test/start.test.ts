@@ -16,7 +16,11 @@ afterAll(async () => {
 });
 
 async function post(service: ServiceHandle, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-  const response = await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(service.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await response.json()) as { data?: Record<string, any>; errors?: { message: string; extensions: { code: string } }[] };
 }
 
@@ -33,7 +37,12 @@ describe('startAuthService', () => {
         expect(login.errors).toBeUndefined();
         const admin = login.data!.login.user as { id: string; role: 'ADMIN' };
         expect(admin.role).toBe('ADMIN');
-        const me = await post(service, '{ me { id email } }', {}, { [IDENTITY_HEADER]: await signIdentity({ userId: admin.id, role: 'ADMIN' }, env.GATEWAY_IDENTITY_SECRET) });
+        const me = await post(
+          service,
+          '{ me { id email } }',
+          {},
+          { [IDENTITY_HEADER]: await signIdentity({ userId: admin.id, role: 'ADMIN' }, env.GATEWAY_IDENTITY_SECRET) },
+        );
         expect(me.data!.me).toEqual({ id: admin.id, email: 'admin@nexanest.local' });
         const forged = await post(service, '{ me { id } }', {}, { [IDENTITY_HEADER]: await signIdentity({ userId: admin.id, role: 'ADMIN' }, 'x'.repeat(40)) });
         expect(forged.errors?.map((e) => e.extensions.code)).toEqual(['UNAUTHENTICATED']);

@@ -27,11 +27,13 @@ export interface MarketContext {
 }
 
 /** Builds the per-request context from the identity the gateway vouched for. */
-export const createContextFactory = (deps: MarketDeps) => (identity: Identity | null): MarketContext => ({
-  identity,
-  deps,
-  loaders: createLoaders({ sql: deps.sql, ...(deps.now ? { now: deps.now } : {}) }),
-});
+export const createContextFactory =
+  (deps: MarketDeps) =>
+  (identity: Identity | null): MarketContext => ({
+    identity,
+    deps,
+    loaders: createLoaders({ sql: deps.sql, ...(deps.now ? { now: deps.now } : {}) }),
+  });
 
 export const renewLoaders = (context: MarketContext): void => {
   context.loaders = createLoaders({ sql: context.deps.sql, ...(context.deps.now ? { now: context.deps.now } : {}) });

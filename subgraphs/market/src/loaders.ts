@@ -49,7 +49,10 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       const rows = await sql<(Omit<LatestPriceRecord, 'time' | 'openTime'> & { time: Date | string; openTime: Date | string })[]>`
         select symbol, price, time, day::text as day, open, open_time as "openTime", high, low, volume, prev_close as "prevClose"
         from market_data.latest_prices where symbol = any(${symbols as string[]}::text[])`;
-      return bySymbol(symbols, rows.map((row) => ({ ...row, time: asDate(row.time), openTime: asDate(row.openTime) })));
+      return bySymbol(
+        symbols,
+        rows.map((row) => ({ ...row, time: asDate(row.time), openTime: asDate(row.openTime) })),
+      );
     }),
     fxQuotes: new DataLoader(async (currencies) => {
       const now = (deps.now?.() ?? new Date()).toISOString();

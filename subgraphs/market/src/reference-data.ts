@@ -11,7 +11,10 @@ const instrumentSchema = z.object({
   country: z.string().length(2),
   currency: z.string().regex(/^[A-Z]{3}$/),
   /** Starting point of the development price history; not stored. */
-  demoPrice: z.string().regex(/^\d+(\.\d+)?$/).optional(),
+  demoPrice: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/)
+    .optional(),
 });
 
 const fileSchema = z.object({ version: z.string(), instruments: z.array(instrumentSchema).min(1) });

@@ -69,7 +69,11 @@ describe('latest price', () => {
 
 describe('tick validation', () => {
   const now = new Date('2026-11-20T12:00:00Z');
-  const known = new Map([['AAPL', 'STOCK'], ['SAP', 'STOCK'], ['EURUSD', 'CURRENCY']] as const);
+  const known = new Map([
+    ['AAPL', 'STOCK'],
+    ['SAP', 'STOCK'],
+    ['EURUSD', 'CURRENCY'],
+  ] as const);
 
   it('rejects an unknown symbol, a non-positive price and a time in the future, and keeps the rest', () => {
     const { valid, rejected } = validateTicks(

@@ -74,7 +74,10 @@ describe('instruments', () => {
 
   it('resolves Instrument references for the gateway', async () => {
     const result = await run(`query($r: [_Any!]!) { _entities(representations: $r) { ... on Instrument { symbol currency } } }`, {
-      r: [{ __typename: 'Instrument', symbol: 'SAP' }, { __typename: 'Instrument', symbol: 'NOPE' }],
+      r: [
+        { __typename: 'Instrument', symbol: 'SAP' },
+        { __typename: 'Instrument', symbol: 'NOPE' },
+      ],
     });
     expect(result.data?._entities).toEqual([{ symbol: 'SAP', currency: 'EUR' }, null]);
   });
@@ -92,7 +95,12 @@ describe('search, indices and FX', () => {
     const result = await run(`{ marketIndices { symbol name value change changePercent time } }`);
     const spx = result.data?.marketIndices.find((index: { symbol: string }) => index.symbol === 'SPX');
     const level = await one<{ price: string; prev_close: string }>(`select price, prev_close from market_data.latest_prices where symbol = 'SPX'`);
-    expect(spx).toMatchObject({ name: 'S&P 500 Index', value: new Decimal(level.price).toFixed(), change: new Decimal(level.price).sub(level.prev_close).toFixed(), time: '2026-11-20T21:00:00.000Z' });
+    expect(spx).toMatchObject({
+      name: 'S&P 500 Index',
+      value: new Decimal(level.price).toFixed(),
+      change: new Decimal(level.price).sub(level.prev_close).toFixed(),
+      time: '2026-11-20T21:00:00.000Z',
+    });
   });
 
   it('answers a direct, an inverse and a cross rate, and NOT_FOUND for an unknown currency', async () => {
@@ -113,12 +121,26 @@ describe('valuation entities', () => {
     ... on Portfolio { id totalValue { amount currency } } } }`;
   const price = async (symbol: string) => (await one<{ price: string }>(`select price from market_data.latest_prices where symbol = $1`, [symbol])).price;
   const usdTo = async (quote: string) =>
-    (await one<{ rate: string }>(`select rate from market_data.currency_rates where base = 'USD' and quote = $1 and time <= $2 order by time desc limit 1`, [quote, now.toISOString()])).rate;
+    (
+      await one<{ rate: string }>(`select rate from market_data.currency_rates where base = 'USD' and quote = $1 and time <= $2 order by time desc limit 1`, [
+        quote,
+        now.toISOString(),
+      ])
+    ).rate;
   const round = (value: Decimal) => value.toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN).toFixed();
 
   it('values a USD holding in EUR at the latest price and FX rate', async () => {
     const result = await run(entities, {
-      r: [{ __typename: 'Holding', id: 'h1', symbol: 'AAPL', quantity: '10.5', costBasis: { amount: '1500', currency: 'USD' }, portfolio: { baseCurrency: 'EUR' } }],
+      r: [
+        {
+          __typename: 'Holding',
+          id: 'h1',
+          symbol: 'AAPL',
+          quantity: '10.5',
+          costBasis: { amount: '1500', currency: 'USD' },
+          portfolio: { baseCurrency: 'EUR' },
+        },
+      ],
     });
     expect(result.errors).toBeUndefined();
     const [aapl, eur] = [await price('AAPL'), await usdTo('EUR')];
@@ -130,33 +152,54 @@ describe('valuation entities', () => {
   });
 
   it('answers null for a holding without any price', async () => {
-    const result = await run(entities, { r: [{ __typename: 'Holding', id: 'h2', symbol: 'EURUSD', quantity: '1', costBasis: { amount: '1', currency: 'USD' }, portfolio: { baseCurrency: 'USD' } }] });
+    const result = await run(entities, {
+      r: [
+        { __typename: 'Holding', id: 'h2', symbol: 'EURUSD', quantity: '1', costBasis: { amount: '1', currency: 'USD' }, portfolio: { baseCurrency: 'USD' } },
+      ],
+    });
     expect(result.data?._entities[0]).toEqual({ id: 'h2', marketValue: null, unrealizedGain: null });
   });
 
   it('totals holdings and cash in the base currency, null while a holding has no price', async () => {
     const portfolio = {
-      __typename: 'Portfolio', id: 'p1', baseCurrency: 'EUR',
-      holdings: [{ symbol: 'AAPL', quantity: '2' }, { symbol: 'SAP', quantity: '3' }],
-      cashBalances: [{ amount: '100', currency: 'USD' }, { amount: '50', currency: 'EUR' }],
+      __typename: 'Portfolio',
+      id: 'p1',
+      baseCurrency: 'EUR',
+      holdings: [
+        { symbol: 'AAPL', quantity: '2' },
+        { symbol: 'SAP', quantity: '3' },
+      ],
+      cashBalances: [
+        { amount: '100', currency: 'USD' },
+        { amount: '50', currency: 'EUR' },
+      ],
     };
     const result = await run(entities, { r: [portfolio, { ...portfolio, id: 'p2', holdings: [{ symbol: 'EURUSD', quantity: '1' }] }] });
     expect(result.errors).toBeUndefined();
     const [aapl, sap, eur] = [await price('AAPL'), await price('SAP'), await usdTo('EUR')];
     const expected = new Decimal(2).mul(aapl).add(100).mul(eur).add(new Decimal(3).mul(sap)).add(50);
-    expect(result.data?._entities).toEqual([{ id: 'p1', totalValue: { amount: round(expected), currency: 'EUR' } }, { id: 'p2', totalValue: null }]);
+    expect(result.data?._entities).toEqual([
+      { id: 'p1', totalValue: { amount: round(expected), currency: 'EUR' } },
+      { id: 'p2', totalValue: null },
+    ]);
   });
 
   it('answers NOT_FOUND when no FX rate reaches the base currency', async () => {
-    const result = await run(entities, { r: [{ __typename: 'Holding', id: 'h3', symbol: 'AAPL', quantity: '1', costBasis: { amount: '1', currency: 'USD' }, portfolio: { baseCurrency: 'XYZ' } }] });
+    const result = await run(entities, {
+      r: [{ __typename: 'Holding', id: 'h3', symbol: 'AAPL', quantity: '1', costBasis: { amount: '1', currency: 'USD' }, portfolio: { baseCurrency: 'XYZ' } }],
+    });
     expect(result.errors?.[0]).toMatchObject({ message: 'No FX rate for USD/XYZ', extensions: { code: 'NOT_FOUND' } });
   });
 
   it('values 60 holdings with a constant number of SQL statements', async () => {
     const symbols = ['AAPL', 'MSFT', 'SAP', 'ASML', 'SHEL', 'NESN', '7203', 'SPY', 'QQQ', 'AGG', 'JPM', 'TSLA'];
     const holdings = Array.from({ length: 60 }, (_, index) => ({
-      __typename: 'Holding', id: `h${index}`, symbol: symbols[index % symbols.length], quantity: '1',
-      costBasis: { amount: '10', currency: 'USD' }, portfolio: { baseCurrency: 'CHF' },
+      __typename: 'Holding',
+      id: `h${index}`,
+      symbol: symbols[index % symbols.length],
+      quantity: '1',
+      costBasis: { amount: '10', currency: 'USD' },
+      portfolio: { baseCurrency: 'CHF' },
     }));
     statementCounter.reset();
     const result = await run(entities, { r: holdings });
@@ -168,7 +211,10 @@ describe('valuation entities', () => {
 
 describe('ingestPrices', () => {
   const mutation = `mutation($t: [PriceTickInput!]!) { ingestPrices(ticks: $t) { accepted rejected { index symbol reason } } }`;
-  const ticks = [{ symbol: 'JPM', price: '210.55', time: '2026-11-20T23:00:00Z', volume: '100' }, { symbol: 'BAD', price: '1', time: '2026-11-20T23:00:00Z' }];
+  const ticks = [
+    { symbol: 'JPM', price: '210.55', time: '2026-11-20T23:00:00Z', volume: '100' },
+    { symbol: 'BAD', price: '1', time: '2026-11-20T23:00:00Z' },
+  ];
 
   it('answers UNAUTHENTICATED without an identity and FORBIDDEN for a plain user', async () => {
     expect((await run(mutation, { t: ticks })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
@@ -186,7 +232,9 @@ describe('ingestPrices', () => {
 });
 
 describe('priceTicks subscription', () => {
-  const document = parse(`subscription($s: [ID!]!) { priceTicks(symbols: $s) { symbol price time volume changePercent instrument { name latestPrice { price } } } }`);
+  const document = parse(
+    `subscription($s: [ID!]!) { priceTicks(symbols: $s) { symbol price time volume changePercent instrument { name latestPrice { price } } } }`,
+  );
   const start = (symbols: string[]) =>
     subscribe({ schema: server.schema, document, variableValues: { s: symbols }, contextValue: createContextFactory(kit.deps)(null) });
 
@@ -200,7 +248,13 @@ describe('priceTicks subscription', () => {
     await new Promise((resolve) => setTimeout(resolve, 150));
     await kit.deps.ingest([{ symbol: 'GOOGL', price: '170.25', time: new Date('2026-11-20T23:30:00Z') }]);
     const first = await stream.next();
-    expect(first.value.data.priceTicks).toMatchObject({ symbol: 'GOOGL', price: '170.25', time: '2026-11-20T23:30:00.000Z', volume: null, instrument: { name: 'Alphabet Inc. Class A', latestPrice: { price: '170.25' } } });
+    expect(first.value.data.priceTicks).toMatchObject({
+      symbol: 'GOOGL',
+      price: '170.25',
+      time: '2026-11-20T23:30:00.000Z',
+      volume: null,
+      instrument: { name: 'Alphabet Inc. Class A', latestPrice: { price: '170.25' } },
+    });
     await kit.deps.ingest([{ symbol: 'GOOGL', price: '171', time: new Date('2026-11-20T23:31:00Z') }]);
     const second = await stream.next();
     expect(second.value.data.priceTicks.instrument.latestPrice.price).toBe('171');

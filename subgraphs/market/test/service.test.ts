@@ -12,7 +12,8 @@ let database: TestDatabase;
 let bus: Bus;
 let service: MarketServiceHandle;
 let client: Client | undefined;
-const env = () => marketEnvSchema.parse({ TIMESCALE_DATABASE_URL: database.url, MARKET_SIMULATOR: 'on', MARKET_SIMULATOR_INTERVAL_MS: '100', LOG_LEVEL: 'silent' });
+const env = () =>
+  marketEnvSchema.parse({ TIMESCALE_DATABASE_URL: database.url, MARKET_SIMULATOR: 'on', MARKET_SIMULATOR_INTERVAL_MS: '100', LOG_LEVEL: 'silent' });
 
 beforeAll(async () => {
   database = await createTestDatabase('market');
@@ -44,7 +45,12 @@ describe('market service', () => {
 
   it('streams simulated ticks to a graphql-ws subscriber once prices exist', async () => {
     const token = await signIdentity({ userId: 'u1', role: 'USER' }, env().GATEWAY_IDENTITY_SECRET);
-    client = createClient({ url: service.url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { 'x-nexanest-identity': token }, retryAttempts: 0 });
+    client = createClient({
+      url: service.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { 'x-nexanest-identity': token },
+      retryAttempts: 0,
+    });
     const ticks = client.iterate<{ priceTicks: { symbol: string; price: string; instrument: { name: string } } }>({
       query: 'subscription { priceTicks(symbols: ["AAPL"]) { symbol price instrument { name } } }',
     });
@@ -74,7 +80,14 @@ describe('price simulator', () => {
       intervalMs: 1000,
       seed,
       now: () => new Date('2026-11-20T15:00:00Z'),
-      latestPrices: async (symbols) => new Map([['AAPL', '190.00'], ['SAP', '175.50'], ['HSBA', '6.5120']].filter(([symbol]) => symbols.includes(symbol!)) as [string, string][]),
+      latestPrices: async (symbols) =>
+        new Map(
+          [
+            ['AAPL', '190.00'],
+            ['SAP', '175.50'],
+            ['HSBA', '6.5120'],
+          ].filter(([symbol]) => symbols.includes(symbol!)) as [string, string][],
+        ),
     });
     for (let i = 0; i < 20; i++) await simulator.step();
     return batches;

@@ -57,7 +57,8 @@ describe('demo history', () => {
     const first = await seedDemoMarketData(kit.pool.sql, { days: 730, endDate });
     expect(Date.now() - started).toBeLessThan(8000);
     expect(first.prices).toBeGreaterThan(30 * 730);
-    const count = async () => (await kit.pool.sql<{ n: string }[]>`select count(*)::text as n from market_data.stock_prices where time <= ${endDate.toISOString()}::timestamptz`)[0]?.n;
+    const count = async () =>
+      (await kit.pool.sql<{ n: string }[]>`select count(*)::text as n from market_data.stock_prices where time <= ${endDate.toISOString()}::timestamptz`)[0]?.n;
     const before = await count();
     await seedDemoMarketData(kit.pool.sql, { days: 730, endDate });
     expect(await count()).toBe(before);

@@ -63,7 +63,7 @@ describe('notification preferences', () => {
     expect(codes).toEqual(['UNAUTHENTICATED']);
   });
 
-  it("are not readable by another user, who sees no such user", async () => {
+  it('are not readable by another user, who sees no such user', async () => {
     expect(await preferencesOf(ann.userId, bob)).toBeNull();
     expect(await preferencesOf(ann.userId, null)).toBeNull();
   });

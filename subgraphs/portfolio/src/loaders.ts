@@ -58,11 +58,7 @@ export function createLoaders(db: PortfolioDb, identity: Identity | null): Loade
   const portfoliosByOwner = new DataLoader<string, PortfolioRow[]>(async (owners) => {
     const wanted = owners.filter(isUuid);
     if (wanted.length === 0) return owners.map(() => []);
-    const rows = await db
-      .select()
-      .from(portfolios)
-      .where(inArray(portfolios.ownerId, wanted))
-      .orderBy(asc(portfolios.createdAt), asc(portfolios.id));
+    const rows = await db.select().from(portfolios).where(inArray(portfolios.ownerId, wanted)).orderBy(asc(portfolios.createdAt), asc(portfolios.id));
     // Holdings ask for their portfolio next (market's @requires); answer from this batch.
     for (const row of rows) portfolioById.prime(row.id, row);
     return groupBy(owners, rows, (row) => row.ownerId);

@@ -5,7 +5,7 @@ import { codeOf, createHarness, given, givenPortfolio, newUser, type Harness } f
 
 let h: Harness;
 const owner = newUser();
-let portfolioIds: string[] = [];
+const portfolioIds: string[] = [];
 
 beforeAll(async () => {
   h = await createHarness();
@@ -52,7 +52,14 @@ describe('User.portfolios', () => {
     const portfolios = answer.data?._entities[0].portfolios as Array<{ name: string; holdings: unknown[]; cashBalances: unknown[] }>;
     expect(portfolios.map((p) => p.name)).toEqual(['Growth', 'Income', 'Play']);
     expect(portfolios.map((p) => p.holdings.length)).toEqual([20, 20, 20]);
-    expect(portfolios[0]?.holdings[2]).toMatchObject({ symbol: 'T03', quantity: '3', averageCost: { amount: '10.5', currency: 'USD' }, costBasis: { amount: '31.5' }, instrument: { symbol: 'T03' }, portfolio: { baseCurrency: 'USD' } });
+    expect(portfolios[0]?.holdings[2]).toMatchObject({
+      symbol: 'T03',
+      quantity: '3',
+      averageCost: { amount: '10.5', currency: 'USD' },
+      costBasis: { amount: '31.5' },
+      instrument: { symbol: 'T03' },
+      portfolio: { baseCurrency: 'USD' },
+    });
     // 100000 - 10.5 * (1 + ... + 20)
     expect(portfolios[0]?.cashBalances).toEqual([{ amount: '97795', currency: 'USD' }]);
     // portfolios by owner, holdings of all three, cash of all three.
@@ -98,7 +105,12 @@ describe('_entities', () => {
     const entities = answer.data?._entities as Array<Record<string, any>>;
     expect(entities.slice(0, 3).map((e) => e.name)).toEqual(['Growth', 'Income', 'Play']);
     expect(entities[0]?.holdings).toHaveLength(20);
-    expect(entities[3]).toMatchObject({ symbol: 'T05', quantity: '5', costBasis: { amount: '52.5', currency: 'USD' }, portfolio: { id: portfolioIds[1], baseCurrency: 'USD' } });
+    expect(entities[3]).toMatchObject({
+      symbol: 'T05',
+      quantity: '5',
+      costBasis: { amount: '52.5', currency: 'USD' },
+      portfolio: { id: portfolioIds[1], baseCurrency: 'USD' },
+    });
     // portfolios, holding by id, holdings of the three portfolios, cash of the three.
     expect(statementCounter.count).toBe(4);
   });

@@ -97,7 +97,10 @@ describe('rules that need no outside data', () => {
 
 describe('average cost positions', () => {
   it('adds each buy and its fees to the cost basis', () => {
-    const position = apply({ type: 'BUY', symbol: 'A', quantity: '10', price: '100', fees: '5' }, { type: 'BUY', symbol: 'A', quantity: '10', price: '110', fees: '5' });
+    const position = apply(
+      { type: 'BUY', symbol: 'A', quantity: '10', price: '100', fees: '5' },
+      { type: 'BUY', symbol: 'A', quantity: '10', price: '110', fees: '5' },
+    );
     expect(show(position)).toEqual({ quantity: '20', costBasis: '2110', realizedGain: '0' });
     expect(averageCost(position).toFixed()).toBe('105.5');
   });

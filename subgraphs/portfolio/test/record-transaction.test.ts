@@ -23,7 +23,13 @@ describe('createPortfolio', () => {
       input: { name: '  Retirement  ', description: 'Long term', portfolioType: 'RETIREMENT', baseCurrency: 'EUR' },
     });
     expect(answer.errors).toBeUndefined();
-    expect(answer.data?.createPortfolio).toMatchObject({ name: 'Retirement', description: 'Long term', portfolioType: 'RETIREMENT', baseCurrency: 'EUR', isActive: true });
+    expect(answer.data?.createPortfolio).toMatchObject({
+      name: 'Retirement',
+      description: 'Long term',
+      portfolioType: 'RETIREMENT',
+      baseCurrency: 'EUR',
+      isActive: true,
+    });
   });
   it('refuses an empty name, a long description and an unknown currency', async () => {
     const input = { name: 'x', portfolioType: 'TAXABLE', baseCurrency: 'USD' };
@@ -43,7 +49,15 @@ describe('recordTransaction', () => {
     const user = newUser();
     const id = await givenPortfolio(h.run, user);
     const buy = await given(h.run, user, { portfolioId: id, type: 'BUY', symbol: 'aapl', quantity: '10', price: '150.10', fees: '1.00' });
-    expect(buy).toMatchObject({ type: 'BUY', symbol: 'AAPL', quantity: '10', price: '150.1', fees: '1', currency: 'USD', amount: { amount: '-1502', currency: 'USD' } });
+    expect(buy).toMatchObject({
+      type: 'BUY',
+      symbol: 'AAPL',
+      quantity: '10',
+      price: '150.1',
+      fees: '1',
+      currency: 'USD',
+      amount: { amount: '-1502', currency: 'USD' },
+    });
     expect(buy.portfolio.holdings).toEqual([
       { symbol: 'AAPL', quantity: '10', averageCost: { amount: '150.2', currency: 'USD' }, costBasis: { amount: '1502', currency: 'USD' } },
     ]);

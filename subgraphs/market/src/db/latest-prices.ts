@@ -25,7 +25,17 @@ export async function lockLatestPrices(tx: Queryable, symbols: readonly string[]
   return new Map(
     rows.map((row) => [
       row.symbol,
-      { price: row.price, time: asDate(row.time), day: row.day, open: row.open, openTime: asDate(row.open_time), high: row.high, low: row.low, volume: row.volume, prevClose: row.prev_close },
+      {
+        price: row.price,
+        time: asDate(row.time),
+        day: row.day,
+        open: row.open,
+        openTime: asDate(row.open_time),
+        high: row.high,
+        low: row.low,
+        volume: row.volume,
+        prevClose: row.prev_close,
+      },
     ]),
   );
 }

@@ -16,7 +16,8 @@ export const Portfolio = {
   __resolveReference: (representation: PortfolioRepresentation) => representation,
   totalValue: async (portfolio: PortfolioRepresentation, _: unknown, context: MarketContext) => {
     const { baseCurrency, holdings, cashBalances } = portfolio;
-    if (!baseCurrency || !holdings || !cashBalances) throw new AppError('BAD_USER_INPUT', 'Portfolio representation lacks baseCurrency, holdings or cashBalances');
+    if (!baseCurrency || !holdings || !cashBalances)
+      throw new AppError('BAD_USER_INPUT', 'Portfolio representation lacks baseCurrency, holdings or cashBalances');
     // All quotes are requested in the same tick, so the loaders batch them into one statement each.
     const quotes = await Promise.all(holdings.map((holding) => findQuote(context, holding.symbol)));
     const positions: { quantity: string; price: string; tradingCurrency: string }[] = [];

@@ -51,7 +51,11 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[])
   if (valid.length === 0) return { accepted: 0, rejected };
 
   const { stored, latest, months } = await deps.sql.begin(async (tx) => {
-    const months = await ensureStockPricePartitions(tx, deps.partitions, valid.map((tick) => tick.time));
+    const months = await ensureStockPricePartitions(
+      tx,
+      deps.partitions,
+      valid.map((tick) => tick.time),
+    );
     const inserted = await tx<(Omit<StoredTick, 'time'> & { time: Date | string })[]>`
       insert into market_data.stock_prices (symbol, time, price, volume)
       select symbol, time::timestamptz, price::numeric, volume::numeric
@@ -66,7 +70,10 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[])
     const existing = await lockLatestPrices(tx, touched);
     const latest = new Map<string, LatestPriceState>();
     for (const symbol of touched) {
-      const merged = mergeLatestPrice(existing.get(symbol) ?? null, stored.filter((tick) => tick.symbol === symbol));
+      const merged = mergeLatestPrice(
+        existing.get(symbol) ?? null,
+        stored.filter((tick) => tick.symbol === symbol),
+      );
       if (merged) latest.set(symbol, merged);
     }
     await saveLatestPrices(tx, latest);
@@ -92,4 +99,7 @@ function publishedTick(tick: StoredTick, latest: LatestPriceState | undefined): 
 }
 
 /** Binds the ingest to its dependencies, for the resolver, the simulator and feeds. */
-export const createIngest = (deps: IngestDeps): Ingest => (ticks) => ingestTicks(deps, ticks);
+export const createIngest =
+  (deps: IngestDeps): Ingest =>
+  (ticks) =>
+    ingestTicks(deps, ticks);

@@ -44,7 +44,12 @@ export async function seedDemoMarketData(sql: Sql, options: SeedOptions): Promis
     const volumes = mulberry32(hashString(`${instrument.symbol}:volume`));
     const baseVolume = instrument.assetClass === 'STOCK' ? 20_000_000 : 5_000_000;
     for (const point of demoSeries(instrument.symbol, instrument.demoPrice ?? '100', times, { volatility })) {
-      prices.push({ symbol: instrument.symbol, time: point.time, price: point.value, volume: instrument.assetClass === 'INDEX' ? null : demoVolume(volumes, baseVolume) });
+      prices.push({
+        symbol: instrument.symbol,
+        time: point.time,
+        price: point.value,
+        volume: instrument.assetClass === 'INDEX' ? null : demoVolume(volumes, baseVolume),
+      });
     }
   }
   const rates = Object.entries(DEMO_FX_START).flatMap(([quote, start]) =>
@@ -53,19 +58,28 @@ export async function seedDemoMarketData(sql: Sql, options: SeedOptions): Promis
 
   await sql.begin(async (tx) => {
     await ensureStockPricePartitions(tx, createPartitionCache(), [times[0]!, times[times.length - 1]!]);
-    await insertChunks(prices, (chunk) => tx`
+    await insertChunks(
+      prices,
+      (chunk) => tx`
       insert into market_data.stock_prices (symbol, time, price, volume)
       select symbol, time::timestamptz, price::numeric, volume::numeric
       from unnest(${chunk.map((r) => r.symbol)}::text[], ${chunk.map((r) => r.time.toISOString())}::text[],
                   ${chunk.map((r) => r.price)}::text[], ${chunk.map((r) => r.volume) as string[]}::text[]) as u(symbol, time, price, volume)
-      on conflict (symbol, time) do nothing`);
-    await insertChunks(rates, (chunk) => tx`
+      on conflict (symbol, time) do nothing`,
+    );
+    await insertChunks(
+      rates,
+      (chunk) => tx`
       insert into market_data.currency_rates (base, quote, time, rate)
       select 'USD', quote, time::timestamptz, rate::numeric
       from unnest(${chunk.map((r) => r.quote)}::text[], ${chunk.map((r) => r.time.toISOString())}::text[],
                   ${chunk.map((r) => r.value)}::text[]) as u(quote, time, rate)
-      on conflict (base, quote, time) do nothing`);
-    await rebuildLatestPrices(tx, instruments.map((instrument) => instrument.symbol));
+      on conflict (base, quote, time) do nothing`,
+    );
+    await rebuildLatestPrices(
+      tx,
+      instruments.map((instrument) => instrument.symbol),
+    );
   });
   return { prices: prices.length, rates: rates.length };
 }

@@ -54,7 +54,12 @@ function ruled<T>(rule: () => T): T {
 }
 
 const findByKey = async (db: PortfolioDb | Tx, portfolioId: string, key: string) =>
-  (await db.select().from(transactions).where(and(eq(transactions.portfolioId, portfolioId), eq(transactions.idempotencyKey, key))))[0];
+  (
+    await db
+      .select()
+      .from(transactions)
+      .where(and(eq(transactions.portfolioId, portfolioId), eq(transactions.idempotencyKey, key)))
+  )[0];
 
 /**
  * Records a ledger entry and updates the holding and cash balance in ONE database transaction.
@@ -64,7 +69,8 @@ const findByKey = async (db: PortfolioDb | Tx, portfolioId: string, key: string)
 export async function recordTransaction(deps: RecordTransactionDeps, identity: Identity, input: RecordTransactionInput): Promise<TransactionRow> {
   const entry = ruled(() => createLedgerEntry(input, (deps.now ?? (() => new Date()))()));
   const key = input.idempotencyKey ?? null;
-  if (key !== null && (key.length < 1 || key.length > IDEMPOTENCY_KEY_MAX)) throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters`, 'idempotencyKey');
+  if (key !== null && (key.length < 1 || key.length > IDEMPOTENCY_KEY_MAX))
+    throw badInput(`idempotencyKey must be 1 to ${IDEMPOTENCY_KEY_MAX} characters`, 'idempotencyKey');
   if (input.notes && input.notes.length > NOTES_MAX) throw badInput(`notes must be at most ${NOTES_MAX} characters`, 'notes');
 
   // Asked before the transaction opens: no row lock is held while market answers.
