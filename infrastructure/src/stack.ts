@@ -24,7 +24,7 @@ export interface StackOptions {
   redisUrl: string | null;
   /** Environment the services read their other settings from (secrets, NODE_ENV, ...). */
   env: NodeJS.ProcessEnv;
-  /** 'standard' uses the platform ports (8000-8006); 'ephemeral' lets the OS pick (tests). */
+  /** 'standard' uses the configured ports (default 8000-8006); 'ephemeral' lets the OS pick (tests). */
   ports: 'standard' | 'ephemeral';
   /** Seed demo market history of this many days; 0 seeds nothing. */
   demoHistoryDays: number;
@@ -60,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     MARKET_SIMULATOR: options.simulator ? 'on' : 'off',
   };
-  const port = (standard: number) => (options.ports === 'standard' ? standard : 0);
+  const port = (configured: number) => (options.ports === 'standard' ? configured : 0);
   const child = (name: string) => logger.child({ service: name });
   const bus = createBus({ redisUrl: options.redisUrl, namespace: source.NEXANEST_NAMESPACE ?? 'nexanest' });
   const started: ServiceHandle[] = [];
@@ -71,18 +71,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   try {
     const marketEnv = loadMarketEnv(source);
     if (options.demoHistoryDays > 0) await seedMarket(marketEnv, options.demoHistoryDays);
-    const market = await startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(8003) });
+    const market = await startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(marketEnv.MARKET_PORT) });
     started.push(market);
     source.MARKET_SUBGRAPH_URL = market.url;
+    const authEnv = loadEnv(authEnvSchema, source);
+    const portfolioEnv = loadPortfolioEnv(source);
+    const analyticsEnv = loadEnv(analyticsEnvSchema, source);
+    const notificationsEnv = loadEnv(notificationsEnvSchema, source);
     const [auth, portfolio, analytics, notifications] = await Promise.all([
-      startAuthService({ env: loadEnv(authEnvSchema, source), logger: child('auth'), port: port(8001) }),
-      startPortfolioService({ env: loadPortfolioEnv(source), logger: child('portfolio'), port: port(8002) }),
-      startAnalyticsService({ env: loadEnv(analyticsEnvSchema, source), logger: child('analytics'), port: port(8005) }),
-      startNotificationsService({ env: loadEnv(notificationsEnvSchema, source), logger: child('notifications'), port: port(8006) }),
+      startAuthService({ env: authEnv, logger: child('auth'), port: port(authEnv.AUTH_PORT) }),
+      startPortfolioService({ env: portfolioEnv, logger: child('portfolio'), port: port(portfolioEnv.PORTFOLIO_PORT) }),
+      startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
+      startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT) }),
     ]);
     started.push(auth, portfolio, analytics, notifications);
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
-    const gateway = await startGateway({ env: loadGatewayEnv(source), logger: child('gateway'), subgraphUrls: services, port: port(8000) });
+    const gatewayEnv = loadGatewayEnv(source);
+    const gateway = await startGateway({ env: gatewayEnv, logger: child('gateway'), subgraphUrls: services, port: port(gatewayEnv.GATEWAY_PORT) });
     started.push(gateway);
     return { gatewayUrl: gateway.url, services, bus, ingest: market.ingest, stop: stopAll };
   } catch (error) {

@@ -6,7 +6,7 @@ import { defineConfig } from 'drizzle-kit';
  */
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './subgraphs/analytics/src/db/timescale.ts',
-  out: './subgraphs/analytics/drizzle-timescale',
+  schema: './src/db/timescale.ts',
+  out: './drizzle-timescale',
   dbCredentials: { url: process.env.TIMESCALE_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/timescale' },
 });

@@ -1,8 +1,7 @@
 import { defineConfig } from 'drizzle-kit';
 
-// drizzle-kit resolves paths from the working directory: the repository root (documented
-// command) or this package (`npm run db:generate`, which turbo runs here).
-const base = process.cwd().endsWith('subgraphs/market') ? '.' : './subgraphs/market';
+// Paths are relative to this package: run `npm run db:generate` (turbo runs it here).
+const base = '.';
 
 export default defineConfig({
   dialect: 'postgresql',
