@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { Redis } from 'ioredis';
+import { testRedisUrl } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
 import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -85,6 +87,24 @@ describe('subscriptions through the gateway', () => {
       ],
     });
     expect((await events.next()).done).toBe(true);
+  });
+
+  it('releases the upstream subscription and its Redis channel as soon as the client completes', async () => {
+    const redis = new Redis(testRedisUrl());
+    const channel = `${stack.namespace}:prices:QQQ`;
+    const listeners = async () => ((await redis.pubsub('NUMSUB', channel)) as [string, number])[1];
+    try {
+      const events = connect().iterate({ query: operation('PriceTicks'), variables: { symbols: ['QQQ'] } });
+      const first = events.next(); // no tick is published: the subscription stays quiet
+      for (let i = 0; i < 50 && (await listeners()) === 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await listeners()).toBe(1);
+      await events.return?.();
+      await first;
+      for (let i = 0; i < 50 && (await listeners()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await listeners()).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('refuses a connection whose token is forged', async () => {

@@ -26,23 +26,52 @@ const pick = (variables: Record<string, unknown>, names: readonly string[] = [])
  * Runs one subscription: subscribes upstream with the plan's primary fetch and, for each event,
  * executes the per-event plan with the primary fetch answered by that event and every other
  * fetch sent to its subgraph as usual. Events are resolved one at a time, in order.
+ *
+ * A hand-written iterator rather than an async generator: when the client completes, `return`
+ * must release the upstream subscription at once, even while `next` waits for an event that may
+ * never come (a generator would only run its `finally` after the next event).
  */
-export async function* executeSubscription(request: SubscriptionRequest, deps: SubscriptionDeps): AsyncGenerator<ExecutionResult> {
+export function executeSubscription(request: SubscriptionRequest, deps: SubscriptionDeps): AsyncIterableIterator<ExecutionResult> {
   const { primary } = request.plan;
   const events = deps.upstream.get(primary.serviceName).iterate({
     query: primary.operation,
     operationName: primary.operationName,
     variables: pick(request.variables, primary.variableUsages),
   });
-  try {
-    for await (const event of events) {
-      yield await resolveEvent(event as ExecutionResult, request, deps);
-    }
-  } catch (error) {
-    yield upstreamFailure(primary.serviceName, error, deps.logger);
-  } finally {
+  const DONE: IteratorResult<ExecutionResult> = { done: true, value: undefined };
+  let finished = false;
+  let stop: () => void = () => {};
+  const stopped = new Promise<IteratorResult<unknown>>((resolve) => {
+    stop = () => resolve(DONE);
+  });
+  const finish = async () => {
+    finished = true;
+    stop();
     await events.return?.(undefined);
-  }
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next() {
+      if (finished) return DONE;
+      try {
+        const event = await Promise.race([events.next(), stopped]);
+        if (event.done || finished) {
+          await finish();
+          return DONE;
+        }
+        return { done: false, value: await resolveEvent(event.value as ExecutionResult, request, deps) };
+      } catch (error) {
+        await finish();
+        return { done: false, value: upstreamFailure(primary.serviceName, error, deps.logger) };
+      }
+    },
+    async return() {
+      await finish();
+      return DONE;
+    },
+  };
 }
 
 async function resolveEvent(event: ExecutionResult, request: SubscriptionRequest, deps: SubscriptionDeps): Promise<ExecutionResult> {

@@ -1,11 +1,12 @@
 import type http from 'node:http';
 import { WebSocketServer } from 'ws';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, print, specifiedRules, validate, type ExecutionResult, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@nexanest/graphql';
-import { createGatewayContext, identityFromAuthorization, type GatewayContext, type IdentityDeps } from '../context.ts';
+import { createGatewayContext, sessionFromAuthorization, type GatewayContext, type IdentityDeps } from '../context.ts';
 import { executeSubscription } from './execute-subscription.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 import { createUpstreamClients, type UpstreamClients } from './upstream.ts';
@@ -19,11 +20,14 @@ export interface WsServerDeps {
   identity: IdentityDeps;
   logger: Logger;
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
+  /** The query limits (depth, aliases, cost, directives) checked on every subscribed operation. */
+  validationRules?: readonly ValidationRule[];
 }
 
 interface ConnectionState {
   identity: Identity | null;
   upstream: UpstreamClients;
+  expiry: NodeJS.Timeout | undefined;
 }
 
 const asFormatted = (error: unknown): GraphQLFormattedError => (error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError));
@@ -47,23 +51,32 @@ export function attachWebSocketServer(deps: WsServerDeps) {
   const handle = useServer(
     {
       schema: deps.planner.apiGraphQLSchema,
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...(deps.validationRules ?? [])]),
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        let identity: Identity | null;
+        let session: Awaited<ReturnType<typeof sessionFromAuthorization>>;
         try {
-          identity = await identityFromAuthorization(typeof header === 'string' ? header : undefined, deps.identity);
+          session = await sessionFromAuthorization(typeof header === 'string' ? header : undefined, deps.identity);
         } catch {
           return false; // closes with 4403 Forbidden: a bad token is refused, not downgraded
         }
+        const identity = session?.identity ?? null;
         const upstream = createUpstreamClients({
           urls: deps.subgraphUrls,
           identityToken: () => createGatewayContext(identity, deps.identity).identityToken(),
         });
-        states.set(ctx.extra, { identity, upstream });
+        // The socket lives no longer than the token it was opened with; the client reconnects
+        // with a fresh one (4401 Unauthorized).
+        const expiry = session
+          ? setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Access token expired'), Math.max(0, session.expiresAt.getTime() - Date.now()))
+          : undefined;
+        states.set(ctx.extra, { identity, upstream, expiry });
         return true;
       },
       onClose: async (ctx) => {
-        await states.get(ctx.extra)?.upstream.dispose();
+        const state = states.get(ctx.extra);
+        clearTimeout(state?.expiry);
+        await state?.upstream.dispose();
       },
       subscribe: (args) => {
         const state = stateOf((args.contextValue as { extra: object }).extra);

@@ -45,6 +45,7 @@ export interface VerifiedAccessToken {
   userId: string;
   role: Identity['role'];
   sessionId: string;
+  expiresAt: Date;
 }
 
 /** Returns the token's claims, or null when it is malformed, forged, expired or signed by an unknown key. */
@@ -62,7 +63,8 @@ export async function verifyAccessToken(token: string, keys: AccessTokenKeys): P
     const role = String(payload.role);
     if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') return null;
     if (!['USER', 'ADVISOR', 'ADMIN', 'SUPERUSER'].includes(role)) return null;
-    return { userId: payload.sub, role: role as Identity['role'], sessionId: payload.sid };
+    if (typeof payload.exp !== 'number') return null;
+    return { userId: payload.sub, role: role as Identity['role'], sessionId: payload.sid, expiresAt: new Date(payload.exp * 1000) };
   } catch {
     return null;
   }
