@@ -19,7 +19,8 @@ export const launcherEnvSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   EMBEDDED_PG_PASSWORD: z.string().min(1).default('nexanest-embedded-dev'),
   MARKET_SIMULATOR: z.enum(['on', 'off']).default('on'),
-  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).default(730),
+  /** Days of made-up daily prices to seed; development only (default 730 there, 0 elsewhere). */
+  DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
   NEXANEST_DEMO_PASSWORD: z.string().min(10).default('demo_dev_password'),
   AUTH_DATABASE_URL: z.string().url().optional(),
   PORTFOLIO_DATABASE_URL: z.string().url().optional(),
@@ -28,9 +29,20 @@ export const launcherEnvSchema = z.object({
   TIMESCALE_DATABASE_URL: z.string().url().optional(),
 });
 
-export type LauncherEnv = z.infer<typeof launcherEnvSchema>;
+export type LauncherEnv = z.infer<typeof launcherEnvSchema> & { DEMO_HISTORY_DAYS: number };
 
-export const loadLauncherEnv = (source: NodeJS.ProcessEnv = process.env) => loadEnv(launcherEnvSchema, source);
+/** Production runs on named servers with no demo data: the launcher's conveniences are refused. */
+const launcherEnv = launcherEnvSchema
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (env.DEMO_HISTORY_DAYS) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DEMO_HISTORY_DAYS'], message: 'demo prices are refused in production' });
+    for (const name of Object.values(DATABASE_VARS)) {
+      if (!env[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: 'required in production (the embedded PostgreSQL is for development)' });
+    }
+  })
+  .transform((env) => ({ ...env, DEMO_HISTORY_DAYS: env.DEMO_HISTORY_DAYS ?? (env.NODE_ENV === 'development' ? 730 : 0) }));
+
+export const loadLauncherEnv = (source: NodeJS.ProcessEnv = process.env): LauncherEnv => loadEnv(launcherEnv, source);
 
 /**
  * External databases when every URL is given, the embedded server when none is; a partial set

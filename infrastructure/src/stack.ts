@@ -78,13 +78,22 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const portfolioEnv = loadPortfolioEnv(source);
     const analyticsEnv = loadEnv(analyticsEnvSchema, source);
     const notificationsEnv = loadEnv(notificationsEnvSchema, source);
-    const [auth, portfolio, analytics, notifications] = await Promise.all([
+    const starting = await Promise.allSettled([
       startAuthService({ env: authEnv, logger: child('auth'), port: port(authEnv.AUTH_PORT) }),
       startPortfolioService({ env: portfolioEnv, logger: child('portfolio'), port: port(portfolioEnv.PORTFOLIO_PORT) }),
       startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
       startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT) }),
     ]);
-    started.push(auth, portfolio, analytics, notifications);
+    // Whatever did start is stopped again if another one failed.
+    for (const outcome of starting) if (outcome.status === 'fulfilled') started.push(outcome.value);
+    const failed = starting.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [auth, portfolio, analytics, notifications] = starting.map((outcome) => (outcome as PromiseFulfilledResult<ServiceHandle>).value) as [
+      ServiceHandle,
+      ServiceHandle,
+      ServiceHandle,
+      ServiceHandle,
+    ];
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
     const gatewayEnv = loadGatewayEnv(source);
     const gateway = await startGateway({ env: gatewayEnv, logger: child('gateway'), subgraphUrls: services, port: port(gatewayEnv.GATEWAY_PORT) });

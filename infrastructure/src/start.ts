@@ -44,7 +44,8 @@ const stack = await startStack({
   await embedded?.stop();
   throw error;
 });
-await seedDemoUser(createGatewayClient(stack.gatewayUrl), env.NEXANEST_DEMO_PASSWORD);
+// The demo user has a published password: development only.
+if (env.NODE_ENV === 'development') await seedDemoUser(createGatewayClient(stack.gatewayUrl), env.NEXANEST_DEMO_PASSWORD);
 
 say('');
 say('NexaNest supergraph is running:');

@@ -8,13 +8,22 @@ export const marketEnvSchema = baseEnvSchema
     TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
     TIMESCALE_DB_POOL_SIZE: poolSize(50),
     MARKET_PORT: port(8003),
-    /** The development price simulator: a deterministic random walk ingested like a real feed. */
-    MARKET_SIMULATOR: z.enum(['on', 'off']).default('on'),
+    /**
+     * The development price simulator: a deterministic random walk ingested like a real feed.
+     * On by default in development only; production refuses it (it would write made-up prices).
+     */
+    MARKET_SIMULATOR: z.enum(['on', 'off']).optional(),
     MARKET_SIMULATOR_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   })
   // databaseUrl fills in the local default, so this guard only catches dev secrets here;
   // loadEnv checks the raw *_DATABASE_URL values for production before defaults apply.
-  .superRefine(productionGuard(['TIMESCALE_DATABASE_URL']));
+  .superRefine(productionGuard(['TIMESCALE_DATABASE_URL']))
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && env.MARKET_SIMULATOR === 'on') {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MARKET_SIMULATOR'], message: 'the price simulator writes made-up prices; it is refused in production' });
+    }
+  })
+  .transform((env) => ({ ...env, MARKET_SIMULATOR: env.MARKET_SIMULATOR ?? (env.NODE_ENV === 'development' ? 'on' : 'off') }));
 
 export type MarketEnv = z.infer<typeof marketEnvSchema>;
 
