@@ -94,6 +94,20 @@ describe('recordTransaction', () => {
     expect(split.portfolio.holdings[0]).toMatchObject({ quantity: '6', averageCost: { amount: '150' }, costBasis: { amount: '900' } });
   });
 
+  it("refuses a trade dated before a later trade of the same symbol, so a back-dated split cannot multiply today's shares", async () => {
+    const user = newUser();
+    const portfolioId = await givenPortfolio(h.run, user);
+    await given(h.run, user, { portfolioId, type: 'BUY', symbol: 'AAPL', quantity: '10', price: '100', executedAt: minutesAgo(5) });
+    const before = await counts();
+    const backDated = await h.run(user, RECORD, {
+      input: { portfolioId, type: 'SPLIT', symbol: 'AAPL', quantity: '4', currency: 'USD', executedAt: '2020-08-31T00:00:00Z' },
+    });
+    expect(codeOf(backDated)).toBe('BAD_USER_INPUT');
+    expect(await counts()).toEqual(before);
+    const inOrder = await given(h.run, user, { portfolioId, type: 'SPLIT', symbol: 'AAPL', quantity: '4', executedAt: minutesAgo(1) });
+    expect(inOrder.portfolio.holdings[0]).toMatchObject({ quantity: '40' });
+  });
+
   it('answers BAD_USER_INPUT and writes nothing for an oversell, a bad quantity, an unknown symbol or a wrong currency', async () => {
     const user = newUser();
     const portfolioId = await givenPortfolio(h.run, user);
@@ -109,6 +123,7 @@ describe('recordTransaction', () => {
       { ...base, type: 'BUY', symbol: 'SAP', quantity: '1', price: '100' },
       { ...base, type: 'DIVIDEND', amount: '1' },
       { ...base, type: 'DEPOSIT', amount: '1', currency: 'ZZZ' },
+      { ...base, type: 'DEPOSIT', amount: '1', currency: 'CAD' }, // no FX rate: it could never be valued
       { ...base, type: 'DEPOSIT', amount: '1', executedAt: new Date(Date.now() + 60_000).toISOString() },
       { ...base, type: 'SPLIT', symbol: 'MSFT', quantity: '2' },
       { ...base, type: 'BUY', symbol: 'AAPL', quantity: 1, price: '1' },

@@ -2,7 +2,7 @@
  * Currencies the platform values portfolios in and records transactions in. Market quotes FX
  * among them; a code outside the list could never be valued, so it is refused up front.
  */
-export const SUPPORTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD', 'SEK', 'NOK', 'DKK'] as const;
+export const SUPPORTED_CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY', 'CHF'] as const;
 
 export type SupportedCurrency = (typeof SUPPORTED_CURRENCIES)[number];
 

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Decimal } from 'decimal.js';
 import { badInput, notFound, type Identity } from '@nexanest/graphql';
 import { isUniqueViolation } from '@nexanest/db';
@@ -96,7 +96,10 @@ export async function recordTransaction(deps: RecordTransactionDeps, identity: I
         const first = await findByKey(tx, portfolioId, key);
         if (first) return first;
       }
-      if (changesHolding(entry.type) && entry.symbol) await applyToHolding(tx, portfolioId, entry, entry.symbol, holdingCurrency);
+      if (changesHolding(entry.type) && entry.symbol) {
+        await requireDateOrder(tx, portfolioId, entry.symbol, entry.executedAt);
+        await applyToHolding(tx, portfolioId, entry, entry.symbol, holdingCurrency);
+      }
       const [row] = await tx
         .insert(transactions)
         .values({
@@ -134,6 +137,23 @@ export async function recordTransaction(deps: RecordTransactionDeps, identity: I
       if (first) return first;
     }
     throw error;
+  }
+}
+
+/**
+ * Holdings are kept by applying entries as they arrive, so an entry dated before a later one for
+ * the same symbol would be applied out of order (a back-dated SPLIT multiplying today's shares, a
+ * SELL before the BUY). Such entries are refused until the ledger is replayed by date.
+ */
+async function requireDateOrder(tx: Tx, portfolioId: string, symbol: string, executedAt: Date): Promise<void> {
+  const [latest] = await tx
+    .select({ executedAt: transactions.executedAt })
+    .from(transactions)
+    .where(and(eq(transactions.portfolioId, portfolioId), eq(transactions.symbol, symbol), inArray(transactions.type, ['BUY', 'SELL', 'SPLIT'])))
+    .orderBy(desc(transactions.executedAt))
+    .limit(1);
+  if (latest && new Date(latest.executedAt).getTime() > executedAt.getTime()) {
+    throw badInput(`executedAt is before the latest ${symbol} trade (${new Date(latest.executedAt).toISOString()}); record trades in date order`, 'executedAt');
   }
 }
 
