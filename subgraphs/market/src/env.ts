@@ -20,7 +20,11 @@ export const marketEnvSchema = baseEnvSchema
   .superRefine(productionGuard(['TIMESCALE_DATABASE_URL']))
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && env.MARKET_SIMULATOR === 'on') {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['MARKET_SIMULATOR'], message: 'the price simulator writes made-up prices; it is refused in production' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['MARKET_SIMULATOR'],
+        message: 'the price simulator writes made-up prices; it is refused in production',
+      });
     }
   })
   .transform((env) => ({ ...env, MARKET_SIMULATOR: env.MARKET_SIMULATOR ?? (env.NODE_ENV === 'development' ? 'on' : 'off') }));

@@ -41,7 +41,7 @@ export async function startMarketService(options: MarketServiceOptions): Promise
   const pool = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'market' });
   try {
     await prepareMarketDatabase(pool);
-    const ingest = createIngest({ sql: pool.sql, bus, partitions: createPartitionCache() });
+    const ingest = createIngest({ sql: pool.sql, bus, partitions: createPartitionCache(), logger });
     const deps = { sql: pool.sql, bus, logger, production: isProduction(env), ingest };
     const server = createMarketServer(deps);
     const running = await listen({

@@ -68,7 +68,13 @@ describe('market service', () => {
   });
 
   it('keeps the simulator off in production unless asked, and refuses it when asked', () => {
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), GATEWAY_IDENTITY_SECRET: 'g'.repeat(40), REDIS_URL: 'redis://cache:6379', TIMESCALE_DATABASE_URL: 'postgres://db:5432/timescale' };
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'j'.repeat(40),
+      GATEWAY_IDENTITY_SECRET: 'g'.repeat(40),
+      REDIS_URL: 'redis://cache:6379',
+      TIMESCALE_DATABASE_URL: 'postgres://db:5432/timescale',
+    };
     expect(loadMarketEnv(production).MARKET_SIMULATOR).toBe('off');
     expect(() => loadMarketEnv({ ...production, MARKET_SIMULATOR: 'on' })).toThrow(/MARKET_SIMULATOR/);
     expect(loadMarketEnv({}).MARKET_SIMULATOR).toBe('on');

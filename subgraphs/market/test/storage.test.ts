@@ -49,6 +49,18 @@ describe('stock_prices time series', () => {
       select tableoid::regclass::text as partition from market_data.stock_prices where symbol = 'KO' and time = '2032-06-10T11:00:00Z'`;
     expect(row?.partition).toMatch(/stock_prices_y2032m06$/);
   });
+
+  it('creates partitions only for the months a batch touches, however far apart they are', async () => {
+    const count = async () =>
+      Number((await kit.pool.sql<{ n: string }[]>`select count(*)::text as n from pg_inherits where inhparent = 'market_data.stock_prices'::regclass`)[0]?.n);
+    const before = await count();
+    const result = await ingestTicks({ ...kit.ingestDeps, now: () => new Date('2032-06-10T12:00:00Z') }, [
+      { symbol: 'KO', price: '1.25', time: new Date('1985-03-04T15:00:00Z') },
+      { symbol: 'KO', price: '71.00', time: new Date('2032-06-10T11:30:00Z') },
+    ]);
+    expect(result.accepted).toBe(2);
+    expect((await count()) - before).toBe(1); // 1985-03 only; 2032-06 existed
+  });
 });
 
 describe('demo history', () => {

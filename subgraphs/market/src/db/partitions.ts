@@ -15,8 +15,9 @@ const monthOf = (time: Date) => time.toISOString().slice(0, 7);
 export async function ensureStockPricePartitions(tx: postgres.TransactionSql | postgres.Sql, cache: PartitionCache, times: readonly Date[]): Promise<string[]> {
   const missing = [...new Set(times.map(monthOf))].filter((month) => !cache.has(month)).sort();
   if (missing.length === 0) return [];
-  const first = `${missing[0]}-01T00:00:00Z`;
-  const last = `${missing[missing.length - 1]}-01T00:00:00Z`;
-  await tx`select market_data.ensure_stock_price_partitions(${first}::timestamptz, ${last}::timestamptz)`;
+  // One call per month present, never the whole span between them: a stray old tick must not
+  // create every partition from its month to today.
+  const starts = missing.map((month) => `${month}-01T00:00:00Z`);
+  await tx`select market_data.ensure_stock_price_partitions(m::timestamptz, m::timestamptz) from unnest(${starts}::text[]) as m`;
   return missing;
 }

@@ -27,6 +27,9 @@ export interface TickRejection {
 /** Clocks differ a little between a feed and us; more than this is a tick from the future. */
 export const FUTURE_TOLERANCE_MS = 5_000;
 
+/** No market data we take predates this; an earlier time is a feed's bug (often a zero epoch). */
+const EARLIEST_TICK_MS = Date.UTC(1970, 0, 1);
+
 const decimalOrNull = (value: Decimal | string) => {
   try {
     const parsed = new D(value);
@@ -47,6 +50,7 @@ function reasonToReject(tick: TickInput, universe: Universe, now: Date): string 
   if (!price || !price.gt(0)) return 'Price must be positive';
   if (Number.isNaN(tick.time.getTime())) return 'Time is not a valid instant';
   if (tick.time.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return 'Time is in the future';
+  if (tick.time.getTime() < EARLIEST_TICK_MS) return 'Time is before 1970';
   if (tick.volume != null) {
     const volume = decimalOrNull(tick.volume);
     if (!volume || volume.isNeg()) return 'Volume must not be negative';

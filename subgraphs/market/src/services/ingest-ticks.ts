@@ -1,4 +1,5 @@
 import type { Bus } from '@nexanest/bus';
+import type { Logger } from '@nexanest/graphql';
 import type { Sql } from '@nexanest/db';
 import { badInput } from '@nexanest/graphql';
 import { asDate } from '../db/values.ts';
@@ -15,6 +16,7 @@ export interface IngestDeps {
   /** Months with a stock_prices partition, shared by every ingest of this process. */
   partitions: PartitionCache;
   now?: () => Date;
+  logger?: Logger;
 }
 
 export interface IngestResult {
@@ -67,6 +69,8 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[])
     const touched = [...new Set(stored.map((tick) => tick.symbol))].sort();
     if (touched.length === 0) return { stored, latest: new Map<string, LatestPriceState>(), months };
     // Rows are locked in symbol order, so concurrent ingests cannot deadlock on latest_prices.
+    // The advisory locks also cover a symbol's first tick, when there is no row to lock yet.
+    await tx`select pg_advisory_xact_lock(hashtext('market_data.latest_prices:' || s)) from unnest(${touched}::text[]) with ordinality as u(s, n) order by n`;
     const existing = await lockLatestPrices(tx, touched);
     const latest = new Map<string, LatestPriceState>();
     for (const symbol of touched) {
@@ -83,7 +87,14 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[])
 
   // Repeats were stored before and already published; only new ticks go out.
   const ordered = [...stored].sort((a, b) => a.time.getTime() - b.time.getTime());
-  await Promise.all(ordered.map((tick) => deps.bus.publish(priceChannel(tick.symbol), JSON.stringify(publishedTick(tick, latest.get(tick.symbol))))));
+  // The ticks are stored: a bus failure must not fail the call (a retry would find them stored
+  // and publish nothing). Subscribers miss them; the failure is logged.
+  const published = await Promise.allSettled(
+    ordered.map((tick) => deps.bus.publish(priceChannel(tick.symbol), JSON.stringify(publishedTick(tick, latest.get(tick.symbol))))),
+  );
+  const failures = published.filter((outcome) => outcome.status === 'rejected');
+  if (failures.length > 0)
+    deps.logger?.error({ err: (failures[0] as PromiseRejectedResult).reason, failed: failures.length }, 'stored ticks could not be published');
   return { accepted: valid.length, rejected };
 }
 

@@ -57,7 +57,7 @@ export async function seedDemoMarketData(sql: Sql, options: SeedOptions): Promis
   );
 
   await sql.begin(async (tx) => {
-    await ensureStockPricePartitions(tx, createPartitionCache(), [times[0]!, times[times.length - 1]!]);
+    await ensureStockPricePartitions(tx, createPartitionCache(), times);
     await insertChunks(
       prices,
       (chunk) => tx`
