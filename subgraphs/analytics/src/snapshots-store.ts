@@ -38,9 +38,11 @@ export async function listSnapshotSeries(
   query: { portfolioIds: readonly string[]; ownerId: string; from: Date; to: Date; interval: SnapshotInterval },
 ): Promise<Map<string, SnapshotPoint[]>> {
   const unit = sql.unsafe(TRUNC_UNIT[query.interval]);
-  const rows = await sql<{ portfolio_id: string; time: string; total_value: string; currency: string }[]>`
-    select portfolio_id, time, total_value::text as total_value, currency from (
-      select distinct on (portfolio_id, date_trunc(${unit}, time at time zone 'UTC')) portfolio_id, time, total_value, currency
+  // The flow of a point is every deposit and withdrawal in its bucket (windows run before DISTINCT ON).
+  const rows = await sql<{ portfolio_id: string; time: string; total_value: string; currency: string; net_flow: string }[]>`
+    select portfolio_id, time, total_value::text as total_value, currency, net_flow::text as net_flow from (
+      select distinct on (portfolio_id, date_trunc(${unit}, time at time zone 'UTC')) portfolio_id, time, total_value, currency,
+        sum(net_flow) over (partition by portfolio_id, date_trunc(${unit}, time at time zone 'UTC')) as net_flow
       from analytics_ts.portfolio_snapshots
       where portfolio_id = any(${query.portfolioIds as string[]}::uuid[])
         and owner_id = ${query.ownerId}
@@ -49,6 +51,7 @@ export async function listSnapshotSeries(
     ) last_per_bucket
     order by portfolio_id, time`;
   const series = new Map<string, SnapshotPoint[]>(query.portfolioIds.map((id) => [id, []]));
-  for (const row of rows) series.get(row.portfolio_id)?.push({ time: new Date(row.time), totalValue: row.total_value, currency: row.currency });
+  for (const row of rows)
+    series.get(row.portfolio_id)?.push({ time: new Date(row.time), totalValue: row.total_value, currency: row.currency, netFlow: row.net_flow });
   return series;
 }

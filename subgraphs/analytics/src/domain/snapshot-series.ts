@@ -8,6 +8,8 @@ export interface SnapshotPoint {
   time: Date;
   totalValue: string;
   currency: string;
+  /** Deposits minus withdrawals since the previous point, included in totalValue. */
+  netFlow: string;
 }
 
 export interface SnapshotSeriesPoint extends SnapshotPoint {
@@ -26,24 +28,32 @@ export function snapshotRange(from: Date, to: Date): { from: Date; to: Date } {
   return { from: from < earliest ? earliest : from, to };
 }
 
-const percentChange = (value: Decimal, base: Decimal): number | null =>
-  base.isZero() ? null : value.minus(base).dividedBy(base).times(100).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN).toNumber();
+const toPercent = (ratio: Decimal): number => ratio.times(100).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN).toNumber();
 
 /**
- * Adds the change over the previous point and the return since the first point (both in percent)
- * to a series ordered oldest first. Computed in decimals; only the final ratio becomes a float.
+ * Adds to a series ordered oldest first:
+ * - dayChangePercent: the change over the previous point with that period's deposits and
+ *   withdrawals taken out, (V - V_prev - flow) / V_prev;
+ * - totalReturnPercent: the time-weighted return since the first point, those changes linked,
+ *   so money paid in or out is never counted as return.
+ * Computed in decimals; only the final ratios become floats. A zero previous value breaks the
+ * chain: the change is null and the link is skipped.
  */
 export function withReturns(points: readonly SnapshotPoint[]): SnapshotSeriesPoint[] {
-  const first = points[0] ? new Decimal(points[0].totalValue) : null;
   let previous: Decimal | null = null;
-  return points.map((point) => {
+  let growth = new Decimal(1);
+  return points.map((point, index) => {
     const value = new Decimal(point.totalValue);
-    const result = {
-      ...point,
-      dayChangePercent: previous ? percentChange(value, previous) : null,
-      totalReturnPercent: first ? percentChange(value, first) : null,
-    };
+    let change: Decimal | null = null;
+    if (previous && !previous.isZero()) {
+      change = value.minus(previous).minus(point.netFlow).dividedBy(previous);
+      growth = growth.times(change.plus(1));
+    }
     previous = value;
-    return result;
+    return {
+      ...point,
+      dayChangePercent: change ? toPercent(change) : null,
+      totalReturnPercent: index === 0 ? 0 : toPercent(growth.minus(1)),
+    };
   });
 }
