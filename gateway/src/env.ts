@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { baseEnvSchema, loadEnv, port, productionGuard } from '@nexanest/config';
+import type { QueryLimits } from './limits/query-limits.ts';
 
 const optionalUrl = z.string().url().optional();
 
@@ -18,8 +19,25 @@ export const gatewayEnvSchema = baseEnvSchema
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     /** Largest request body accepted, in bytes. */
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+    /** Deepest selection nesting an operation may have (introspection fields not counted). */
+    MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+    /** Most aliases an operation may use (`__typename` aliases not counted). */
+    MAX_QUERY_ALIASES: z.coerce.number().int().min(0).default(15),
+    /** Highest graphql-armor cost (object 2, scalar 1, times 1.5 per level of depth). */
+    MAX_QUERY_COST: z.coerce.number().int().min(1).default(5000),
+    /** Most lexical tokens a document may have; checked before it is parsed into a tree. */
+    MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(2000),
+    /** Most directives an operation may use. */
+    MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+    /** Size of the in-memory LRU cache of automatic persisted queries, in bytes of query text. */
+    APQ_CACHE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(8 * 1024 * 1024),
   })
-  .superRefine(productionGuard());
+  // Production names every subgraph: the supergraph's routing URLs are local development addresses.
+  .superRefine(productionGuard(['AUTH_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL', 'MARKET_SUBGRAPH_URL', 'ANALYTICS_SUBGRAPH_URL', 'NOTIFICATIONS_SUBGRAPH_URL']));
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
@@ -35,4 +53,15 @@ export function subgraphUrlOverrides(env: GatewayEnv): Record<string, string> {
     notifications: env.NOTIFICATIONS_SUBGRAPH_URL,
   };
   return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+/** The query limits the environment sets (see `limits/query-limits.ts`). */
+export function queryLimitsFrom(env: GatewayEnv): QueryLimits {
+  return {
+    maxDepth: env.MAX_QUERY_DEPTH,
+    maxAliases: env.MAX_QUERY_ALIASES,
+    maxCost: env.MAX_QUERY_COST,
+    maxTokens: env.MAX_QUERY_TOKENS,
+    maxDirectives: env.MAX_QUERY_DIRECTIVES,
+  };
 }

@@ -1,12 +1,14 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { createFormatError, type Logger } from '@nexanest/graphql';
 
+const APQ_HASH_MISMATCH = 'provided sha does not match query';
 const UPSTREAM_REASONS = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
 
 /**
  * The gateway's error shaping: the shared rules (known codes pass, the rest is masked), plus
  * errors that came from a subgraph keep `serviceName`, so a client can tell which part failed,
- * and an unavailable subgraph keeps its (URL-free) message.
+ * and an unavailable subgraph keeps its (URL-free) message. Apollo's BAD_REQUEST answers as
+ * BAD_USER_INPUT.
  */
 export function createGatewayFormatError(logger: Logger) {
   const shared = createFormatError(logger);
@@ -15,6 +17,13 @@ export function createGatewayFormatError(logger: Logger) {
     const reason = formatted.extensions?.reason;
     if (typeof serviceName === 'string' && typeof reason === 'string' && UPSTREAM_REASONS.has(reason)) {
       return { ...formatted, extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName, reason } };
+    }
+    // Apollo's own refusals of the HTTP request itself (batching off, CSRF, no query, GET for a
+    // mutation) say BAD_REQUEST, outside the contract's closed set; their messages are safe.
+    // APQ's hash mismatch is a client mistake Apollo raises uncoded (so INTERNAL_SERVER_ERROR).
+    const apqMismatch = formatted.message === APQ_HASH_MISMATCH;
+    if ((formatted.extensions?.code === 'BAD_REQUEST' || apqMismatch) && typeof serviceName !== 'string') {
+      return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
     }
     const shaped = shared(formatted, error);
     if (typeof serviceName !== 'string') return shaped;

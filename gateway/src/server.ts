@@ -1,10 +1,12 @@
 import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import type { Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
 import { createGatewayFormatError } from './format-error.ts';
+import { createQueryLimits, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-limits.ts';
 import { routingUrls } from './supergraph.ts';
 import { createSubscriptionPlanner } from './subscriptions/planner.ts';
 
@@ -15,7 +17,13 @@ export interface GatewayOptions {
   upstreamTimeoutMs: number;
   production: boolean;
   logger: Logger;
+  /** Depth, alias, cost, token and directive limits; DEFAULT_QUERY_LIMITS when omitted. */
+  limits?: QueryLimits;
+  /** Bytes of query text the automatic persisted query cache holds (LRU); 8 MiB when omitted. */
+  apqCacheBytes?: number;
 }
+
+const DEFAULT_APQ_CACHE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Pure factory: the Apollo gateway over the committed supergraph (no introspection at run
@@ -37,6 +45,7 @@ export function createGatewayServer(options: GatewayOptions) {
     },
   });
   const formatError = createGatewayFormatError(options.logger);
+  const limits = createQueryLimits(options.limits ?? DEFAULT_QUERY_LIMITS, { production: options.production });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     formatError,
@@ -45,11 +54,19 @@ export function createGatewayServer(options: GatewayOptions) {
     stopOnTerminationSignals: false,
     introspection: !options.production,
     logger: options.logger,
+    validationRules: limits.validationRules,
+    // Batched HTTP requests (a JSON array body) stay refused, Apollo's default: one operation per
+    // request keeps the limits per request meaningful.
+    allowBatchedHttpRequests: false,
+    // CSRF prevention is Apollo's default; spelled out because the gateway relies on it.
+    csrfPrevention: true,
+    // APQ has its own bounded LRU, so registered queries cannot crowd out other cached data.
+    persistedQueries: { cache: new InMemoryLRUCache({ maxSize: options.apqCacheBytes ?? DEFAULT_APQ_CACHE_BYTES }) },
     // The offline GraphiQL playground replaces Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
-  return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError };
+  return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError, validationRules: limits.validationRules };
 }
 
 export type GatewayServer = ReturnType<typeof createGatewayServer>;

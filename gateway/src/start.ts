@@ -4,7 +4,8 @@ import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createGatewayContext, identityFromAuthorization, type IdentityDeps } from './context.ts';
-import { subgraphUrlOverrides, type GatewayEnv } from './env.ts';
+import { queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
+import { createBodyErrorHandler } from './limits/body-errors.ts';
 import { createGatewayServer } from './server.ts';
 import { readSupergraph } from './supergraph.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
@@ -27,6 +28,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     production: env.NODE_ENV === 'production',
     logger,
+    limits: queryLimitsFrom(env),
+    apqCacheBytes: env.APQ_CACHE_BYTES,
   });
   const identity: IdentityDeps = { accessTokenKeys: singleKey(env.JWT_SECRET), identitySecret: env.GATEWAY_IDENTITY_SECRET };
   const app = express();
@@ -43,6 +46,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     expressMiddleware(server.apollo, {
       context: async ({ req }) => createGatewayContext(await identityFromAuthorization(req.headers.authorization, identity), identity),
     }),
+    createBodyErrorHandler(logger),
   );
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -2,11 +2,12 @@ import type http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, print, specifiedRules, validate, type ExecutionResult, type GraphQLFormattedError, type ValidationRule } from 'graphql';
+import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@nexanest/graphql';
 import { createGatewayContext, sessionFromAuthorization, type GatewayContext, type IdentityDeps } from '../context.ts';
+import { validateWithLimits } from '../limits/validate-with-limits.ts';
 import { executeSubscription } from './execute-subscription.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 import { createUpstreamClients, type UpstreamClients } from './upstream.ts';
@@ -51,7 +52,7 @@ export function attachWebSocketServer(deps: WsServerDeps) {
   const handle = useServer(
     {
       schema: deps.planner.apiGraphQLSchema,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...(deps.validationRules ?? [])]),
+      validate: (schema, document) => validateWithLimits(schema, document, deps.validationRules ?? []),
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         let session: Awaited<ReturnType<typeof sessionFromAuthorization>>;

@@ -19,6 +19,8 @@ export interface ListenOptions<TContext extends BaseContext> {
   subscriptions?: { schema: GraphQLSchema };
   /** Largest JSON body accepted. */
   bodyLimit?: string;
+  /** Extra routes and middleware, mounted before /graphql (e.g. a service's internal endpoints). */
+  routes?: (app: express.Express) => void;
 }
 
 export interface RunningServer {
@@ -54,6 +56,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  options.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
