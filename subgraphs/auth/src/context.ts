@@ -1,24 +1,34 @@
+import type { Sql } from '@nexanest/db';
 import type { AccessTokenKeys, Identity } from '@nexanest/graphql';
 import type { AuthDb } from './db/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import type { SessionRevocations } from './session-revocations.ts';
 
 /** What the auth resolvers need from the outside world. */
 export interface AuthDeps {
   db: AuthDb;
+  /** The same connections as `db`, for queries drizzle does not express well. */
+  sql: Sql;
   accessTokenKeys: AccessTokenKeys;
+  sessionRevocations: SessionRevocations;
+  loginThrottle: LoginThrottle;
 }
 
 export interface AuthContext {
   identity: Identity | null;
+  /** The end client's IP when the gateway vouched for it (signed header); null otherwise. */
+  clientIp: string | null;
   deps: AuthDeps;
   loaders: Loaders;
 }
 
 /** Per-request context: the caller the gateway vouched for and fresh loaders. */
 export const createAuthContext =
-  (deps: AuthDeps) =>
-  (identity: Identity | null): AuthContext => ({ identity, deps, loaders: createLoaders(deps.db) });
+  (deps: AuthDeps, clientIp: () => string | null = () => null) =>
+  (identity: Identity | null): AuthContext => ({ identity, clientIp: clientIp(), deps, loaders: createLoaders(deps.db) });
+
+export const isOperator = (identity: Identity | null) => identity?.role === 'ADMIN' || identity?.role === 'SUPERUSER';
 
 /** The user themself, or an operator, may see a user's account details. */
-export const canSeeUser = (identity: Identity | null, userId: string) =>
-  identity !== null && (identity.userId === userId || identity.role === 'ADMIN' || identity.role === 'SUPERUSER');
+export const canSeeUser = (identity: Identity | null, userId: string) => identity !== null && (identity.userId === userId || isOperator(identity));

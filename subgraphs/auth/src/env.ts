@@ -11,6 +11,14 @@ export const authEnvSchema = baseEnvSchema
     AUTH_PORT: port(8001),
     /** Password of admin@nexanest.local. Development defaults it; production bootstraps only when set. */
     NEXANEST_ADMIN_PASSWORD: z.string().min(10, 'NEXANEST_ADMIN_PASSWORD must be at least 10 characters').optional(),
+    /** Failed sign-ins tolerated per email within the window before RATE_LIMITED. */
+    AUTH_LOGIN_MAX_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    /** Failed sign-ins tolerated per client IP (as signed by the gateway) within the window. */
+    AUTH_LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(20),
+    /** Length of the sign-in failure window, in seconds. */
+    AUTH_LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** How often the outbox relay publishes pending events to the Redis stream, in milliseconds. */
+    AUTH_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
   })
   .superRefine(productionGuard(['AUTH_DATABASE_URL']))
   .superRefine((env, ctx) => {

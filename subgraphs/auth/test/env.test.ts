@@ -27,6 +27,17 @@ describe('auth environment', () => {
     expect(env.AUTH_PORT).toBe(8001);
     expect(env.AUTH_DB_POOL_SIZE).toBe(20);
     expect(env.NEXANEST_ADMIN_PASSWORD).toBe(DEV_ADMIN_PASSWORD);
+    expect(env.AUTH_LOGIN_MAX_FAILURES_PER_EMAIL).toBe(5);
+    expect(env.AUTH_LOGIN_MAX_FAILURES_PER_IP).toBe(20);
+    expect(env.AUTH_LOGIN_FAILURE_WINDOW_SECONDS).toBe(900);
+    expect(env.AUTH_OUTBOX_RELAY_INTERVAL_MS).toBe(500);
+  });
+
+  it('reads the sign-in throttling limits from the environment', () => {
+    const env = loadEnv(authEnvSchema, { AUTH_LOGIN_MAX_FAILURES_PER_EMAIL: '3', AUTH_LOGIN_FAILURE_WINDOW_SECONDS: '60' });
+    expect(env.AUTH_LOGIN_MAX_FAILURES_PER_EMAIL).toBe(3);
+    expect(env.AUTH_LOGIN_FAILURE_WINDOW_SECONDS).toBe(60);
+    expect(messageOf({ AUTH_LOGIN_MAX_FAILURES_PER_IP: '0' })).toMatch(/AUTH_LOGIN_MAX_FAILURES_PER_IP/);
   });
 
   it('accepts a complete production environment and skips the admin without a password', () => {

@@ -5,3 +5,5 @@ export { schema };
 export type AuthSchema = typeof schema;
 export type AuthPool = Pool<AuthSchema>;
 export type AuthDb = AuthPool['db'];
+/** A drizzle transaction on the auth database. */
+export type AuthTx = Parameters<Parameters<AuthDb['transaction']>[0]>[0];
