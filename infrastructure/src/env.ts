@@ -37,7 +37,8 @@ const launcherEnv = launcherEnvSchema
     if (env.NODE_ENV !== 'production') return;
     if (env.DEMO_HISTORY_DAYS) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['DEMO_HISTORY_DAYS'], message: 'demo prices are refused in production' });
     for (const name of Object.values(DATABASE_VARS)) {
-      if (!env[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: 'required in production (the embedded PostgreSQL is for development)' });
+      if (!env[name])
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: 'required in production (the embedded PostgreSQL is for development)' });
     }
   })
   .transform((env) => ({ ...env, DEMO_HISTORY_DAYS: env.DEMO_HISTORY_DAYS ?? (env.NODE_ENV === 'development' ? 730 : 0) }));

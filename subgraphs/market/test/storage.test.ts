@@ -68,7 +68,11 @@ describe('demo history', () => {
     const first = await seedDemoMarketData(kit.pool.sql, { days: 730, endDate });
     expect(first.prices).toBeGreaterThan(30 * 730);
     const count = async () =>
-      (await kit.pool.sql<{ n: string }[]>`select count(*)::text as n from market_data.stock_prices where time <= ${endDate.toISOString()}::timestamptz and time >= '2000-01-01'`)[0]?.n;
+      (
+        await kit.pool.sql<
+          { n: string }[]
+        >`select count(*)::text as n from market_data.stock_prices where time <= ${endDate.toISOString()}::timestamptz and time >= '2000-01-01'`
+      )[0]?.n;
     const before = await count();
     await seedDemoMarketData(kit.pool.sql, { days: 730, endDate });
     expect(await count()).toBe(before);
