@@ -8,3 +8,12 @@ export { listen, type ListenOptions, type RunningServer } from './listen.ts';
 export { requireIdentity } from './require-identity.ts';
 export { signAccessToken, verifyAccessToken, singleKey, ACCESS_TOKEN_TTL_SECONDS, type AccessTokenKeys, type VerifiedAccessToken } from './access-token.ts';
 export type { ServiceHandle } from './service-handle.ts';
+export {
+  signInternal,
+  verifyInternalSignature,
+  signClientIp,
+  API_KEY_VERIFY_PATH,
+  INTERNAL_SIGNATURE_HEADER,
+  CLIENT_IP_HEADER,
+  CLIENT_IP_SIGNATURE_HEADER,
+} from './internal-signature.ts';

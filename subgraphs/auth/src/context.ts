@@ -3,7 +3,7 @@ import type { AccessTokenKeys, Identity } from '@nexanest/graphql';
 import type { AuthDb } from './db/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { LoginThrottle } from './login-throttle.ts';
-import type { SessionRevocations } from './session-revocations.ts';
+import type { SessionRevocations } from '@nexanest/bus';
 
 /** What the auth resolvers need from the outside world. */
 export interface AuthDeps {

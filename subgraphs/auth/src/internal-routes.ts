@@ -1,28 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
-import type { Logger } from '@nexanest/graphql';
+import {
+  API_KEY_VERIFY_PATH,
+  CLIENT_IP_HEADER,
+  CLIENT_IP_SIGNATURE_HEADER,
+  INTERNAL_SIGNATURE_HEADER,
+  signClientIp,
+  verifyInternalSignature,
+  type Logger,
+} from '@nexanest/graphql';
 import { verifyApiKeySecret } from './api-keys.ts';
 import type { AuthDeps } from './context.ts';
-
-/** Path of the gateway's API-key check. */
-export const API_KEY_VERIFY_PATH = '/internal/api-keys/verify';
-/** Hex HMAC-SHA256 of the raw request body, keyed with GATEWAY_IDENTITY_SECRET. */
-export const INTERNAL_SIGNATURE_HEADER = 'x-nexanest-internal';
-/** End client's IP, forwarded by the gateway on /graphql; trusted only with a valid signature. */
-export const CLIENT_IP_HEADER = 'x-nexanest-client-ip';
-/** Hex HMAC-SHA256 of `client-ip:<ip>`, keyed with GATEWAY_IDENTITY_SECRET. */
-export const CLIENT_IP_SIGNATURE_HEADER = 'x-nexanest-client-ip-signature';
-
-export const signInternal = (data: string | Buffer, secret: string) => createHmac('sha256', secret).update(data).digest('hex');
-
-/** Constant-time check of a hex HMAC; false for a missing or malformed signature. */
-export function verifyInternalSignature(data: string | Buffer, signature: unknown, secret: string): boolean {
-  if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/i.test(signature)) return false;
-  return timingSafeEqual(Buffer.from(signInternal(data, secret), 'hex'), Buffer.from(signature, 'hex'));
-}
-
-export const signClientIp = (ip: string, secret: string) => signInternal(`client-ip:${ip}`, secret);
 
 const clientIpStore = new AsyncLocalStorage<string | null>();
 

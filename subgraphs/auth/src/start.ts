@@ -11,7 +11,7 @@ import { currentClientIp, mountInternalRoutes } from './internal-routes.ts';
 import { createLoginThrottle } from './login-throttle.ts';
 import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createAuthServer } from './server.ts';
-import { createInMemorySessionRevocations, createRedisSessionRevocations, SESSIONS_REDIS_DB, type SessionRevocations } from './session-revocations.ts';
+import { createInMemorySessionRevocations, createRedisSessionRevocations, SESSIONS_REDIS_DB, type SessionRevocations } from '@nexanest/bus';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
 

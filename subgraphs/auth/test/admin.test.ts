@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@nexanest/graphql';
-import { sessionRevokedKey } from '../src/session-revocations.ts';
+import { sessionRevokedKey } from '@nexanest/bus';
 import { createAuthHarness } from './harness.ts';
 import { ADMIN_USERS, REFRESH, REGISTER, SET_USER_ROLE, type Tokens } from './operations.ts';
 

@@ -5,7 +5,7 @@ import { connectRedis } from '@nexanest/bus';
 import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
 import { createAuthContext, type AuthDeps } from '../src/context.ts';
 import { createLoginThrottle, type LoginThrottleLimits } from '../src/login-throttle.ts';
-import { createRedisSessionRevocations, SESSIONS_REDIS_DB } from '../src/session-revocations.ts';
+import { createRedisSessionRevocations, SESSIONS_REDIS_DB } from '@nexanest/bus';
 import { schema, type AuthPool } from '../src/db/index.ts';
 import { createAuthServer } from '../src/server.ts';
 

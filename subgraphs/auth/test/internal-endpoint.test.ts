@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, sessionRevokedKey, type Redis } from '@nexanest/bus';
 import { loadEnv } from '@nexanest/config';
 import { createPool } from '@nexanest/db';
-import { createLogger, IDENTITY_HEADER, signIdentity, type ServiceHandle } from '@nexanest/graphql';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
-import { authEnvSchema, type AuthEnv } from '../src/env.ts';
 import {
   API_KEY_VERIFY_PATH,
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
+  createLogger,
+  IDENTITY_HEADER,
   INTERNAL_SIGNATURE_HEADER,
   signClientIp,
+  signIdentity,
   signInternal,
-} from '../src/internal-routes.ts';
+  type ServiceHandle,
+} from '@nexanest/graphql';
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { authEnvSchema, type AuthEnv } from '../src/env.ts';
 import { eventsStreamKey } from '../src/outbox-relay.ts';
-import { sessionRevokedKey } from '../src/session-revocations.ts';
 import { startAuthService } from '../src/start.ts';
 import { CREATE_API_KEY, LOGIN, LOGOUT, REGISTER, type Tokens } from './operations.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAccessToken, singleKey } from '@nexanest/graphql';
-import { createInMemorySessionRevocations, sessionRevokedKey } from '../src/session-revocations.ts';
+import { createInMemorySessionRevocations, sessionRevokedKey } from '@nexanest/bus';
 import { createAuthHarness, TEST_JWT_SECRET } from './harness.ts';
 import { LOGIN, LOGOUT, REFRESH, REGISTER, type Tokens } from './operations.ts';
 

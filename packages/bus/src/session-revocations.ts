@@ -1,4 +1,4 @@
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, type Redis } from './redis.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@nexanest/graphql';
 
 /** Redis logical database that holds sessions state (the platform guide: 2 = sessions). */
