@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER } from '@nexanest/graphql';
+import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, IDENTITY_HEADER, signClientIp } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 
 type SubgraphContext = GatewayContext & Record<string, unknown>;
@@ -24,6 +24,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     readonly serviceName: string,
     url: string,
     timeoutMs: number,
+    private readonly identitySecret: string,
   ) {
     super({
       url,
@@ -37,6 +38,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     const context = options.context as Partial<GatewayContext>;
     const token = await context.identityToken?.();
     if (token) options.request.http?.headers.set(IDENTITY_HEADER, token);
+    if (context.clientIp) {
+      options.request.http?.headers.set(CLIENT_IP_HEADER, context.clientIp);
+      options.request.http?.headers.set(CLIENT_IP_SIGNATURE_HEADER, signClientIp(context.clientIp, this.identitySecret));
+    }
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<SubgraphContext>): Promise<Response> {

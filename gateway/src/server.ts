@@ -15,6 +15,8 @@ export interface GatewayOptions {
   /** Routing URL overrides by subgraph name (tests and local runs use other ports). */
   urlOverrides: Record<string, string>;
   upstreamTimeoutMs: number;
+  /** Signs the client IP forwarded to subgraphs (the identity secret). */
+  identitySecret: string;
   production: boolean;
   logger: Logger;
   /** Depth, alias, cost, token and directive limits; DEFAULT_QUERY_LIMITS when omitted. */
@@ -33,7 +35,7 @@ const DEFAULT_APQ_CACHE_BYTES = 8 * 1024 * 1024;
 export function createGatewayServer(options: GatewayOptions) {
   const subgraphUrls = { ...routingUrls(options.supergraphSdl), ...options.urlOverrides };
   const serviceMap: ServiceMap = Object.fromEntries(
-    Object.entries(subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, options.upstreamTimeoutMs)]),
+    Object.entries(subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret)]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
-import { createGatewayContext, identityFromAuthorization, type IdentityDeps } from './context.ts';
+import { authenticate, createGatewayContext, type IdentityDeps } from './context.ts';
+import { createApiKeyVerifier } from './api-keys.ts';
+import { createSessionRevocations, type SessionRevocations } from '@nexanest/bus';
 import { queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
 import { createBodyErrorHandler } from './limits/body-errors.ts';
 import { createGatewayServer } from './server.ts';
@@ -17,6 +19,8 @@ export interface StartGatewayOptions {
   subgraphUrls?: Record<string, string>;
   port?: number;
   host?: string;
+  /** Shared with auth in single-process mode without Redis; otherwise built from REDIS_URL. */
+  sessionRevocations?: SessionRevocations;
 }
 
 /** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health. */
@@ -26,12 +30,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     supergraphSdl: readSupergraph(env.SUPERGRAPH_PATH),
     urlOverrides: { ...subgraphUrlOverrides(env), ...options.subgraphUrls },
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    identitySecret: env.GATEWAY_IDENTITY_SECRET,
     production: env.NODE_ENV === 'production',
     logger,
     limits: queryLimitsFrom(env),
     apqCacheBytes: env.APQ_CACHE_BYTES,
   });
-  const identity: IdentityDeps = { accessTokenKeys: singleKey(env.JWT_SECRET), identitySecret: env.GATEWAY_IDENTITY_SECRET };
+  // Revocations are read from Redis DB 2, or shared in-process with auth in single-process mode.
+  const ownRevocations = options.sessionRevocations ? null : createSessionRevocations({ redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE });
+  const identity: IdentityDeps = {
+    accessTokenKeys: singleKey(env.JWT_SECRET),
+    identitySecret: env.GATEWAY_IDENTITY_SECRET,
+    sessionRevocations: options.sessionRevocations ?? (ownRevocations as SessionRevocations),
+    apiKeys: createApiKeyVerifier({ authGraphqlUrl: server.subgraphUrls.auth ?? '', secret: env.GATEWAY_IDENTITY_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS }),
+  };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -44,7 +56,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     '/graphql',
     express.json({ limit: env.MAX_BODY_BYTES }),
     expressMiddleware(server.apollo, {
-      context: async ({ req }) => createGatewayContext(await identityFromAuthorization(req.headers.authorization, identity), identity),
+      context: async ({ req }) => {
+        const apiKey = req.headers['x-api-key'];
+        const caller = await authenticate({ authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined }, identity);
+        return createGatewayContext(caller?.identity ?? null, identity, req.socket.remoteAddress ?? null);
+      },
     }),
     createBodyErrorHandler(logger),
   );
@@ -61,6 +77,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     async close() {
       await ws.close();
       await server.apollo.stop();
+      await ownRevocations?.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

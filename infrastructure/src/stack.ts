@@ -1,5 +1,5 @@
 import { createPool, ensureDatabase } from '@nexanest/db';
-import { createBus, type Bus } from '@nexanest/bus';
+import { createBus, createSessionRevocations, type Bus } from '@nexanest/bus';
 import type { Logger, ServiceHandle } from '@nexanest/graphql';
 import { loadEnv } from '@nexanest/config';
 import { authEnvSchema, startAuthService } from '@nexanest/auth';
@@ -62,11 +62,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const port = (configured: number) => (options.ports === 'standard' ? configured : 0);
   const child = (name: string) => logger.child({ service: name });
-  const bus = createBus({ redisUrl: options.redisUrl, namespace: source.NEXANEST_NAMESPACE ?? 'nexanest' });
+  const namespace = source.NEXANEST_NAMESPACE ?? 'nexanest';
+  const bus = createBus({ redisUrl: options.redisUrl, namespace });
+  // One instance for auth (writes) and the gateway (reads): in-process without Redis.
+  const sessionRevocations = createSessionRevocations({ redisUrl: options.redisUrl, namespace });
   const started: ServiceHandle[] = [];
   const stopAll = async () => {
     for (const service of started.reverse()) await service.close().catch((err) => logger.error({ err, service: service.name }, 'stop failed'));
     await bus.close();
+    await sessionRevocations.close();
   };
   try {
     const marketEnv = loadMarketEnv(source);
@@ -79,7 +83,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const analyticsEnv = loadEnv(analyticsEnvSchema, source);
     const notificationsEnv = loadEnv(notificationsEnvSchema, source);
     const starting = await Promise.allSettled([
-      startAuthService({ env: authEnv, logger: child('auth'), port: port(authEnv.AUTH_PORT) }),
+      startAuthService({ env: authEnv, logger: child('auth'), port: port(authEnv.AUTH_PORT), sessionRevocations }),
       startPortfolioService({ env: portfolioEnv, logger: child('portfolio'), port: port(portfolioEnv.PORTFOLIO_PORT) }),
       startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
       startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT) }),
@@ -96,7 +100,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ];
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
     const gatewayEnv = loadGatewayEnv(source);
-    const gateway = await startGateway({ env: gatewayEnv, logger: child('gateway'), subgraphUrls: services, port: port(gatewayEnv.GATEWAY_PORT) });
+    const gateway = await startGateway({
+      env: gatewayEnv,
+      logger: child('gateway'),
+      subgraphUrls: services,
+      port: port(gatewayEnv.GATEWAY_PORT),
+      sessionRevocations,
+    });
     started.push(gateway);
     return { gatewayUrl: gateway.url, services, bus, ingest: market.ingest, stop: stopAll };
   } catch (error) {

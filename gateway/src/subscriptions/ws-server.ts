@@ -6,7 +6,7 @@ import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError, 
 import type { ApolloServer } from '@apollo/server';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@nexanest/graphql';
-import { createGatewayContext, sessionFromAuthorization, type GatewayContext, type IdentityDeps } from '../context.ts';
+import { authenticate, type Caller, createGatewayContext, type GatewayContext, type IdentityDeps, requireLiveSession } from '../context.ts';
 import { validateWithLimits } from '../limits/validate-with-limits.ts';
 import { executeSubscription } from './execute-subscription.ts';
 import type { SubscriptionPlanner } from './planner.ts';
@@ -26,6 +26,7 @@ export interface WsServerDeps {
 }
 
 interface ConnectionState {
+  caller: Caller | null;
   identity: Identity | null;
   upstream: UpstreamClients;
   expiry: NodeJS.Timeout | undefined;
@@ -49,29 +50,40 @@ export function attachWebSocketServer(deps: WsServerDeps) {
   const formatResult = (result: ExecutionResult): ExecutionResult =>
     result.errors ? ({ ...result, errors: result.errors.map((e) => deps.formatError(asFormatted(e), e)) } as unknown as ExecutionResult) : result;
 
+  /** An error result when the connection's session was logged out or its token expired. */
+  const sessionEnded = async (state: ConnectionState): Promise<ExecutionResult | null> => {
+    try {
+      await requireLiveSession(state.caller, deps.identity);
+      return null;
+    } catch (error) {
+      return { errors: [error as GraphQLError] };
+    }
+  };
+
   const handle = useServer(
     {
       schema: deps.planner.apiGraphQLSchema,
       validate: (schema, document) => validateWithLimits(schema, document, deps.validationRules ?? []),
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        let session: Awaited<ReturnType<typeof sessionFromAuthorization>>;
+        let caller: Caller | null;
         try {
-          session = await sessionFromAuthorization(typeof header === 'string' ? header : undefined, deps.identity);
+          caller = await authenticate({ authorization: typeof header === 'string' ? header : undefined }, deps.identity);
         } catch {
           return false; // closes with 4403 Forbidden: a bad token is refused, not downgraded
         }
-        const identity = session?.identity ?? null;
+        const identity = caller?.identity ?? null;
         const upstream = createUpstreamClients({
           urls: deps.subgraphUrls,
           identityToken: () => createGatewayContext(identity, deps.identity).identityToken(),
         });
         // The socket lives no longer than the token it was opened with; the client reconnects
         // with a fresh one (4401 Unauthorized).
-        const expiry = session
-          ? setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Access token expired'), Math.max(0, session.expiresAt.getTime() - Date.now()))
+        const expiresAt = caller?.expiresAt;
+        const expiry = expiresAt
+          ? setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Access token expired'), Math.max(0, expiresAt.getTime() - Date.now()))
           : undefined;
-        states.set(ctx.extra, { identity, upstream, expiry });
+        states.set(ctx.extra, { caller, identity, upstream, expiry });
         return true;
       },
       onClose: async (ctx) => {
@@ -79,8 +91,10 @@ export function attachWebSocketServer(deps: WsServerDeps) {
         clearTimeout(state?.expiry);
         await state?.upstream.dispose();
       },
-      subscribe: (args) => {
+      subscribe: async (args) => {
         const state = stateOf((args.contextValue as { extra: object }).extra);
+        const ended = await sessionEnded(state);
+        if (ended) return ended;
         const query = print(args.document);
         const plan = deps.planner.plan(args.document, args.operationName ?? undefined, `${args.operationName ?? ''}:${query}`);
         return executeSubscription(
@@ -94,6 +108,8 @@ export function attachWebSocketServer(deps: WsServerDeps) {
       },
       execute: async (args) => {
         const state = stateOf((args.contextValue as { extra: object }).extra);
+        const ended = await sessionEnded(state);
+        if (ended) return ended;
         const response = await deps.apollo.executeOperation(
           { query: print(args.document), variables: (args.variableValues ?? {}) as Record<string, unknown>, operationName: args.operationName ?? undefined },
           { contextValue: createGatewayContext(state.identity, deps.identity) },

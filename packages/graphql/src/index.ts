@@ -5,7 +5,7 @@ export { signIdentity, verifyIdentity, IDENTITY_HEADER, type Identity } from './
 export { createLogger, type Logger } from './logger.ts';
 export { createSubgraphServer, type SubgraphDefinition, type SubgraphServer } from './subgraph-server.ts';
 export { listen, type ListenOptions, type RunningServer } from './listen.ts';
-export { requireIdentity } from './require-identity.ts';
+export { requireIdentity, requireScope, requireSignedInUser, hasScope } from './require-identity.ts';
 export { signAccessToken, verifyAccessToken, singleKey, ACCESS_TOKEN_TTL_SECONDS, type AccessTokenKeys, type VerifiedAccessToken } from './access-token.ts';
 export type { ServiceHandle } from './service-handle.ts';
 export {

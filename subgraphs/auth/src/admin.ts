@@ -9,7 +9,7 @@ type Role = UserRow['role'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function assertOperator(identity: Identity | null): Identity {
-  if (!identity || !isOperator(identity)) throw forbidden('Only administrators may do this');
+  if (!identity || !isOperator(identity) || identity.scopes) throw forbidden('Only administrators may do this');
   return identity;
 }
 

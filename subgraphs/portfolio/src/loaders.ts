@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import type { Identity } from '@nexanest/graphql';
+import { hasScope, type Identity } from '@nexanest/graphql';
 import type { PortfolioDb } from './db/index.ts';
 import { cashBalances, holdings, portfolios, type CashBalanceRow, type HoldingRow, type PortfolioRow } from './db/schema/index.ts';
 import { idKey, isUuid } from './ids.ts';
@@ -43,7 +43,8 @@ function pick<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string):
 }
 
 export function createLoaders(db: PortfolioDb, identity: Identity | null): Loaders {
-  const ownerId = identity && isUuid(identity.userId) ? identity.userId : null;
+  // An API key without portfolio:read sees nothing, exactly as if there were nothing.
+  const ownerId = identity && isUuid(identity.userId) && hasScope(identity, 'portfolio:read') ? identity.userId : null;
 
   const portfolioById = new DataLoader<string, PortfolioRow | null>(async (ids) => {
     const wanted = ids.filter(isUuid);

@@ -1,4 +1,4 @@
-import { requireIdentity } from '@nexanest/graphql';
+import { requireSignedInUser } from '@nexanest/graphql';
 import { loginUser, registerUser, type RegisterInput } from '../accounts.ts';
 import { setUserRole } from '../admin.ts';
 import { createApiKey, revokeApiKey, type CreateApiKeyInput } from '../api-keys.ts';
@@ -17,8 +17,9 @@ export const Mutation = {
   resetPassword: (_: unknown, args: { token: string; newPassword: string }, ctx: AuthContext) => resetPassword(ctx.deps, args.token, args.newPassword),
   verifyEmail: (_: unknown, args: { token: string }, ctx: AuthContext) => verifyEmail(ctx.deps, args.token),
   updateProfile: (_: unknown, args: { input: UpdateProfileInput }, ctx: AuthContext) =>
-    updateProfile(ctx.deps, requireIdentity(ctx.identity).userId, args.input),
-  createApiKey: (_: unknown, args: { input: CreateApiKeyInput }, ctx: AuthContext) => createApiKey(ctx.deps, requireIdentity(ctx.identity).userId, args.input),
-  revokeApiKey: (_: unknown, args: { id: string }, ctx: AuthContext) => revokeApiKey(ctx.deps, requireIdentity(ctx.identity).userId, args.id),
+    updateProfile(ctx.deps, requireSignedInUser(ctx.identity).userId, args.input),
+  createApiKey: (_: unknown, args: { input: CreateApiKeyInput }, ctx: AuthContext) =>
+    createApiKey(ctx.deps, requireSignedInUser(ctx.identity).userId, args.input),
+  revokeApiKey: (_: unknown, args: { id: string }, ctx: AuthContext) => revokeApiKey(ctx.deps, requireSignedInUser(ctx.identity).userId, args.id),
   setUserRole: (_: unknown, args: { userId: string; role: UserRow['role'] }, ctx: AuthContext) => setUserRole(ctx.deps, ctx.identity, args.userId, args.role),
 };

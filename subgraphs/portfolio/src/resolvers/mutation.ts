@@ -1,4 +1,4 @@
-import { requireIdentity } from '@nexanest/graphql';
+import { requireScope } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { PortfolioRow, TransactionRow } from '../db/schema/index.ts';
 import { createPortfolio, type CreatePortfolioInput } from '../services/create-portfolio.ts';
@@ -7,12 +7,12 @@ import { recordTransaction, type RecordTransactionDeps, type RecordTransactionIn
 export function createMutationResolvers(deps: RecordTransactionDeps) {
   return {
     async createPortfolio(_parent: unknown, args: { input: CreatePortfolioInput }, ctx: Context): Promise<PortfolioRow> {
-      const row = await createPortfolio(deps.db, requireIdentity(ctx.identity), args.input);
+      const row = await createPortfolio(deps.db, requireScope(ctx.identity, 'portfolio:write'), args.input);
       ctx.loaders.portfolioById.prime(row.id, row);
       return row;
     },
     async recordTransaction(_parent: unknown, args: { input: RecordTransactionInput }, ctx: Context): Promise<TransactionRow> {
-      const row = await recordTransaction(deps, requireIdentity(ctx.identity), args.input);
+      const row = await recordTransaction(deps, requireScope(ctx.identity, 'portfolio:write'), args.input);
       // The answer selects the portfolio's holdings: read them after the write, not from cache.
       ctx.loaders.holdingsByPortfolio.clear(row.portfolioId);
       ctx.loaders.cashByPortfolio.clear(row.portfolioId);
