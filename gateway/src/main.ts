@@ -1,5 +1,5 @@
 // The gateway as its own process: env -> start -> graceful shutdown.
-import { createLogger } from '@nexanest/graphql';
+import { createLogger, stopOnSignals } from '@nexanest/graphql';
 import { loadGatewayEnv } from './env.ts';
 import { startGateway } from './start.ts';
 
@@ -7,11 +7,4 @@ const env = loadGatewayEnv();
 const logger = createLogger('gateway', env.LOG_LEVEL);
 const gateway = await startGateway({ env, logger });
 logger.info({ url: gateway.url }, 'gateway listening');
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    gateway.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+stopOnSignals(() => gateway.close(), logger);

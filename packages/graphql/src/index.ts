@@ -17,3 +17,4 @@ export {
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
 } from './internal-signature.ts';
+export { stopOnSignals } from './stop-on-signals.ts';

@@ -1,6 +1,6 @@
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type GraphQLSchema } from 'graphql';
@@ -35,7 +35,8 @@ export function createSubgraphServer<TContext extends BaseContext>(
     // server, then its pool; Apollo's own handler would re-raise the signal and kill the process first.
     stopOnTerminationSignals: false,
     // No HTTP caching of subgraph answers: skip the per-field cache-hint bookkeeping.
-    plugins: [ApolloServerPluginCacheControlDisabled()],
+    // No federated traces either: nothing reports usage, and traces would carry unmasked errors.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   return { name: definition.name, schema, apollo };
 }
