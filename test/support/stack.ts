@@ -16,14 +16,14 @@ export interface TestStack extends Stack {
  * The whole supergraph on fresh, uniquely named databases and a unique Redis namespace, on
  * ephemeral ports; teardown stops it and drops the databases.
  */
-export async function startTestStack(options: { demoHistoryDays?: number } = {}): Promise<TestStack> {
+export async function startTestStack(options: { demoHistoryDays?: number; redis?: boolean } = {}): Promise<TestStack> {
   const names = ['auth', 'portfolio', 'analytics', 'notifications', 'timescale'] as const;
   const databases: TestDatabase[] = await Promise.all(names.map((name) => createTestDatabase(name)));
   const [auth, portfolio, analytics, notifications, timescale] = databases.map((db) => db.url) as [string, string, string, string, string];
   const namespace = uniqueName('nn_test');
   const stack = await startStack({
     databases: { auth, portfolio, analytics, notifications, timescale },
-    redisUrl: testRedisUrl(),
+    redisUrl: options.redis === false ? null : testRedisUrl(),
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
