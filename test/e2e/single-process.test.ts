@@ -40,7 +40,7 @@ describe('the single-process mode without Redis', () => {
   it('still ends a session at once on logout (auth and the gateway share the revocations)', async () => {
     const user = await registerUser(stack, 'solo');
     const login = await stack.client.request(operation('Login'), { email: user.email, password: user.password });
-    const { accessToken, refreshToken } = login.data?.login as { accessToken: string; refreshToken: string };
+    const { accessToken, refreshToken } = login.data!.login as { accessToken: string; refreshToken: string };
     await stack.client.request(operation('Logout'), { refreshToken });
     const after = await stack.client.withToken(accessToken).request(operation('Me'));
     expect(after.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');

@@ -5,7 +5,6 @@ import {
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
   INTERNAL_SIGNATURE_HEADER,
-  signClientIp,
   verifyInternalSignature,
   type Logger,
 } from '@nexanest/graphql';

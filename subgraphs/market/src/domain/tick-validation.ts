@@ -47,7 +47,7 @@ function reasonToReject(tick: TickInput, universe: Universe, now: Date): string 
   if (!assetClass) return `Unknown symbol ${tick.symbol}`;
   if (assetClass === 'CURRENCY') return `${tick.symbol} is a currency pair; FX rates are not ingested as ticks`;
   const price = decimalOrNull(tick.price);
-  if (!price || !price.gt(0)) return 'Price must be positive';
+  if (!price?.gt(0)) return 'Price must be positive';
   if (Number.isNaN(tick.time.getTime())) return 'Time is not a valid instant';
   if (tick.time.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return 'Time is in the future';
   if (tick.time.getTime() < EARLIEST_TICK_MS) return 'Time is before 1970';
