@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { baseEnvSchema, databaseUrl, poolSize, port, productionGuard } from '@nexanest/config';
 
 export const notificationsEnvSchema = baseEnvSchema
@@ -6,6 +6,8 @@ export const notificationsEnvSchema = baseEnvSchema
     NOTIFICATIONS_DATABASE_URL: databaseUrl('notifications'),
     NOTIFICATIONS_DB_POOL_SIZE: poolSize(20),
     NOTIFICATIONS_PORT: port(8006),
+    /** Base URL of the web app that verification and reset links point to. */
+    NOTIFICATIONS_APP_URL: z.string().url().default('https://app.nexanest.local'),
   })
   .superRefine(productionGuard(['NOTIFICATIONS_DATABASE_URL']));
 

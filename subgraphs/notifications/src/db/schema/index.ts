@@ -1,1 +1,2 @@
 export * from './notification-preferences.ts';
+export * from './outbound-emails.ts';
