@@ -43,6 +43,22 @@ describe('account operations through the gateway', () => {
     expect(codeOf(await stack.client.request(operation('VerifyEmail'), { token }))).toBe('BAD_USER_INPUT');
   });
 
+  it('puts the verification email in the outbox, which only an admin may read', async () => {
+    const user = await registerUser(stack, 'outboxed');
+    const admin = await adminClient(stack);
+    let emails: Array<{ to: string; subject: string; body: string }> = [];
+    for (let attempt = 0; attempt < 50 && emails.length === 0; attempt++) {
+      const response = await admin.request(operation('OutboundEmails'), { to: user.email });
+      expect(response.errors).toBeUndefined();
+      emails = response.data?.outboundEmails ?? [];
+      if (emails.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(emails).toEqual([
+      expect.objectContaining({ to: user.email.toLowerCase(), subject: 'Confirm your NexaNest email', body: expect.stringContaining('verify-email?token=') }),
+    ]);
+    expect(codeOf(await user.client.request(operation('OutboundEmails'), { to: user.email }))).toBe('FORBIDDEN');
+  });
+
   it('resets a password with the emailed token and ends the old sessions', async () => {
     const user = await registerUser(stack, 'forgetful');
     expect((await stack.client.request(operation('RequestPasswordReset'), { email: user.email })).data?.requestPasswordReset).toBe(true);
