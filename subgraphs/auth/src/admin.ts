@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import { badInput, forbidden, notFound, type Identity } from '@nexanest/graphql';
+import { badInput, forbidden, notFound, requireIdentity, type Identity } from '@nexanest/graphql';
 import { isOperator, type AuthDeps } from './context.ts';
 import { users, type UserRow } from './db/schema/index.ts';
 import { announceRevoked, endUserSessions } from './sessions.ts';
@@ -9,8 +9,9 @@ type Role = UserRow['role'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function assertOperator(identity: Identity | null): Identity {
-  if (!identity || !isOperator(identity) || identity.scopes) throw forbidden('Only administrators may do this');
-  return identity;
+  const caller = requireIdentity(identity);
+  if (!isOperator(caller) || caller.scopes) throw forbidden('Only administrators may do this');
+  return caller;
 }
 
 // Cursor: base64url of JSON [created_at as PostgreSQL text (microseconds kept), id].
