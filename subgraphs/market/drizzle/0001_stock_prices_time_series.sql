@@ -4,7 +4,11 @@
 -- it (on TimescaleDB it does nothing: chunks are created automatically).
 DO $migration$
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb') THEN
+  -- TimescaleDB only loads when preloaded: an available but unloaded extension would make
+  -- CREATE EXTENSION fail, so that server takes the native path too.
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')
+     OR (EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')
+         AND coalesce(current_setting('shared_preload_libraries', true), '') LIKE '%timescaledb%') THEN
     CREATE EXTENSION IF NOT EXISTS timescaledb;
     CREATE TABLE market_data.stock_prices (
       symbol text NOT NULL,
