@@ -15,6 +15,7 @@ export interface GatewayContext {
 export interface IdentityDeps {
   accessTokenKeys: AccessTokenKeys;
   identitySecret: string;
+  sign: IdentitySigner;
   sessionRevocations: SessionRevocations;
   apiKeys: ApiKeyVerifier;
 }
@@ -56,16 +57,31 @@ export async function requireLiveSession(caller: Caller | null, deps: IdentityDe
 
 /** Identity tokens live 60 s; one older than this is signed again before it is sent. */
 const RESIGN_AFTER_MS = 30_000;
+const SIGNED_MAX = 10_000;
 
-export function createGatewayContext(identity: Identity | null, deps: Pick<IdentityDeps, 'identitySecret'>, clientIp: string | null = null): GatewayContext {
-  let signed: { token: Promise<string>; at: number } | undefined;
+/**
+ * Signs identity tokens for subgraphs, reusing one per caller for 30 s: signing per request would
+ * also defeat the subgraphs' cache of verified tokens.
+ */
+export function createIdentitySigner(secret: string) {
+  const signed = new Map<string, { token: Promise<string>; at: number }>();
+  return (identity: Identity): Promise<string> => {
+    const key = `${identity.userId}|${identity.role}|${identity.scopes?.join(',') ?? '*'}`;
+    const cached = signed.get(key);
+    if (cached && Date.now() - cached.at <= RESIGN_AFTER_MS) return cached.token;
+    if (signed.size >= SIGNED_MAX) signed.clear();
+    const fresh = { token: signIdentity(identity, secret), at: Date.now() };
+    signed.set(key, fresh);
+    return fresh.token;
+  };
+}
+
+export type IdentitySigner = ReturnType<typeof createIdentitySigner>;
+
+export function createGatewayContext(identity: Identity | null, deps: { sign: IdentitySigner }, clientIp: string | null = null): GatewayContext {
   return {
     identity,
     clientIp,
-    identityToken() {
-      if (!identity) return Promise.resolve(null);
-      if (!signed || Date.now() - signed.at > RESIGN_AFTER_MS) signed = { token: signIdentity(identity, deps.identitySecret), at: Date.now() };
-      return signed.token;
-    },
+    identityToken: () => (identity ? deps.sign(identity) : Promise.resolve(null)),
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
-import { authenticate, createGatewayContext, type IdentityDeps } from './context.ts';
+import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
 import { createSessionRevocations, type SessionRevocations } from '@nexanest/bus';
 import { queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
@@ -41,6 +41,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   const identity: IdentityDeps = {
     accessTokenKeys: singleKey(env.JWT_SECRET),
     identitySecret: env.GATEWAY_IDENTITY_SECRET,
+    sign: createIdentitySigner(env.GATEWAY_IDENTITY_SECRET),
     sessionRevocations: options.sessionRevocations ?? (ownRevocations as SessionRevocations),
     apiKeys: createApiKeyVerifier({ authGraphqlUrl: server.subgraphUrls.auth ?? '', secret: env.GATEWAY_IDENTITY_SECRET, timeoutMs: env.UPSTREAM_TIMEOUT_MS }),
   };
