@@ -1,4 +1,4 @@
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, dropRedisNamespace, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
 import { createLogger } from '@nexanest/graphql';
 import { createGatewayClient, startStack, type Stack } from '@nexanest/infrastructure';
 
@@ -44,6 +44,7 @@ export async function startTestStack(options: { demoHistoryDays?: number; redis?
     async teardown() {
       await stack.stop();
       await Promise.all(databases.map((db) => db.drop()));
+      if (options.redis !== false) await dropRedisNamespace(namespace);
     },
   };
 }

@@ -1,1 +1,2 @@
 export { createTestDatabase, testServerUrl, testRedisUrl, uniqueName, type TestDatabase } from './databases.ts';
+export { dropRedisNamespace } from './redis.ts';

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { createPool, migrateDatabase } from '@nexanest/db';
 import { createLogger, singleKey, type Identity } from '@nexanest/graphql';
 import { connectRedis } from '@nexanest/bus';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase, dropRedisNamespace } from '@nexanest/testing';
 import { createAuthContext, type AuthDeps } from '../src/context.ts';
 import { createLoginThrottle, type LoginThrottleLimits } from '../src/login-throttle.ts';
 import { createRedisSessionRevocations, SESSIONS_REDIS_DB } from '@nexanest/bus';
@@ -66,6 +66,7 @@ export async function createAuthHarness(options: { limits?: Partial<LoginThrottl
       redis.disconnect();
       await pool.close();
       await database.drop();
+      await dropRedisNamespace(namespace);
     },
   };
 }

@@ -14,7 +14,7 @@ import {
   signInternal,
   type ServiceHandle,
 } from '@nexanest/graphql';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase, dropRedisNamespace } from '@nexanest/testing';
 import { authEnvSchema, type AuthEnv } from '../src/env.ts';
 import { eventsStreamKey } from '../src/outbox-relay.ts';
 import { startAuthService } from '../src/start.ts';
@@ -48,6 +48,7 @@ afterAll(async () => {
   stream?.disconnect();
   sessions?.disconnect();
   await database?.drop();
+  await dropRedisNamespace(namespace);
 });
 
 const base = () => service.url.replace(/\/graphql$/, '');

@@ -1,7 +1,7 @@
 import { createBus, type Bus } from '@nexanest/bus';
 import { createPool, type Pool } from '@nexanest/db';
 import { createLogger } from '@nexanest/graphql';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase, dropRedisNamespace } from '@nexanest/testing';
 import { createPartitionCache } from '../src/db/partitions.ts';
 import { prepareMarketDatabase } from '../src/start.ts';
 import { createIngest, type IngestDeps } from '../src/services/ingest-ticks.ts';
@@ -21,7 +21,8 @@ export async function createMarketTestKit(options: { now?: () => Date } = {}): P
   const database = await createTestDatabase('market');
   const pool = createPool<Record<string, never>>({ url: database.url, max: 5, applicationName: 'market-test' });
   await prepareMarketDatabase(pool);
-  const bus = createBus({ redisUrl: testRedisUrl(), namespace: uniqueName('market_test') });
+  const namespace = uniqueName('market_test');
+  const bus = createBus({ redisUrl: testRedisUrl(), namespace });
   const ingestDeps: IngestDeps = { sql: pool.sql, bus, partitions: createPartitionCache(), ...(options.now ? { now: options.now } : {}) };
   const deps: MarketDeps = {
     sql: pool.sql,
@@ -41,6 +42,7 @@ export async function createMarketTestKit(options: { now?: () => Date } = {}): P
       await bus.close();
       await pool.close();
       await database.drop();
+      await dropRedisNamespace(namespace);
     },
   };
 }

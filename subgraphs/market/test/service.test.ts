@@ -4,9 +4,11 @@ import { Decimal } from 'decimal.js';
 import { createClient, type Client } from 'graphql-ws';
 import { createBus, type Bus } from '@nexanest/bus';
 import { createLogger, signIdentity } from '@nexanest/graphql';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase, dropRedisNamespace } from '@nexanest/testing';
 import { createSimulator, loadMarketEnv, marketEnvSchema, seedDemoMarketData, startMarketService, type MarketServiceHandle } from '../src/index.ts';
 import type { TickInput } from '../src/domain/tick-validation.ts';
+
+const namespace = uniqueName('market_service');
 
 let database: TestDatabase;
 let bus: Bus;
@@ -17,7 +19,7 @@ const env = () =>
 
 beforeAll(async () => {
   database = await createTestDatabase('market');
-  bus = createBus({ redisUrl: testRedisUrl(), namespace: uniqueName('market_service') });
+  bus = createBus({ redisUrl: testRedisUrl(), namespace });
   service = await startMarketService({ env: env(), logger: createLogger('market-test', 'silent'), bus, port: 0 });
 });
 
@@ -26,6 +28,7 @@ afterAll(async () => {
   await service?.close();
   await bus?.close();
   await database?.drop();
+  await dropRedisNamespace(namespace);
 });
 
 describe('market service', () => {

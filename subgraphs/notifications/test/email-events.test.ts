@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, type Redis } from '@nexanest/bus';
 import { createPool, migrateDatabase } from '@nexanest/db';
 import { createLogger, type Identity } from '@nexanest/graphql';
-import { createTestDatabase, testRedisUrl, type TestDatabase, uniqueName } from '@nexanest/testing';
+import { createTestDatabase, testRedisUrl, type TestDatabase, uniqueName, dropRedisNamespace } from '@nexanest/testing';
 import { createNotificationsContext } from '../src/context.ts';
 import { schema, type NotificationsPool } from '../src/db/index.ts';
 import { createEmailEventsConsumer, EMAIL_CONSUMER_GROUP, type EmailEventsConsumer, eventsStreamKey } from '../src/email-events-consumer.ts';
@@ -73,6 +73,7 @@ afterAll(async () => {
   }
   await pool?.close();
   await database?.drop();
+  await dropRedisNamespace(namespace);
 });
 
 describe('email events consumer', () => {
