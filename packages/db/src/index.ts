@@ -2,4 +2,4 @@ export { createPool, type Pool, type Sql } from './create-pool.ts';
 export { migrateDatabase } from './migrate.ts';
 export { ensureDatabase, dropDatabase, withDatabase } from './admin.ts';
 export { statementCounter } from './statement-counter.ts';
-export { isUniqueViolation, isConnectionError } from './pg-errors.ts';
+export { isUniqueViolation } from './pg-errors.ts';

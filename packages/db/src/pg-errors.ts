@@ -7,6 +7,3 @@ const codeOf = (error: unknown): string => {
 };
 
 export const isUniqueViolation = (error: unknown) => codeOf(error) === '23505';
-
-export const isConnectionError = (error: unknown) =>
-  ['ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', '57P01', '57P03'].includes(codeOf(error));
