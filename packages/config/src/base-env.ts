@@ -7,9 +7,16 @@ import { z } from 'zod';
 export const DEV_SECRETS = {
   JWT_SECRET: 'dev-only-jwt-secret-do-not-use-in-production',
   GATEWAY_IDENTITY_SECRET: 'dev-only-gateway-identity-secret-do-not-use',
+  APP_DB_PASSWORD: 'dev-only-app-database-password-do-not-use',
 } as const;
 
 const secret = (name: keyof typeof DEV_SECRETS) => z.string().min(32, `${name} must be at least 32 characters`).default(DEV_SECRETS[name]);
+
+/**
+ * Password of the `nexanest_app` database role that services with row-level security connect as.
+ * Development creates the role with it; production provisions the role and sets a real one.
+ */
+export const appDbPassword = () => secret('APP_DB_PASSWORD');
 
 const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 

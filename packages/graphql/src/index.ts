@@ -3,7 +3,7 @@ export { DecimalScalar, DateTimeScalar, parseDecimal, parseDateTime } from './sc
 export { money, isCurrencyCode, MONEY_SCALE, type Money } from './money.ts';
 export { signIdentity, verifyIdentity, IDENTITY_HEADER, type Identity } from './identity.ts';
 export { createLogger, type Logger } from './logger.ts';
-export { createSubgraphServer, type SubgraphDefinition, type SubgraphServer } from './subgraph-server.ts';
+export { createSubgraphServer, type RequestScopedContext, type SubgraphDefinition, type SubgraphServer } from './subgraph-server.ts';
 export { listen, type ListenOptions, type RunningServer } from './listen.ts';
 export { requireIdentity, requireScope, requireSignedInUser, hasScope } from './require-identity.ts';
 export { signAccessToken, verifyAccessToken, singleKey, ACCESS_TOKEN_TTL_SECONDS, type AccessTokenKeys, type VerifiedAccessToken } from './access-token.ts';

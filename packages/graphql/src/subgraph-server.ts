@@ -1,4 +1,4 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
@@ -10,6 +10,38 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
   name: string;
   typeDefs: string;
   resolvers: GraphQLResolverMap<TContext>;
+}
+
+/**
+ * A context that holds per-request resources (a database transaction for row-level security).
+ * `endRequest` runs once the answer is complete and before it is sent, so a client never sees a
+ * write that is not committed yet.
+ */
+export interface RequestScopedContext {
+  endRequest?(): Promise<void>;
+}
+
+/** Ends the request's scope; a failed commit turns the answer into a coded error. */
+function endRequestPlugin(logger: Logger): ApolloServerPlugin<BaseContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          const end = (contextValue as RequestScopedContext).endRequest;
+          if (!end) return;
+          try {
+            await end();
+          } catch (error) {
+            logger.error({ err: error }, 'request transaction failed to commit');
+            if (response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+            }
+          }
+        },
+      };
+    },
+  };
 }
 
 export interface SubgraphServer<TContext extends BaseContext> {
@@ -35,7 +67,11 @@ export function createSubgraphServer<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // No HTTP caching of subgraph answers: skip the per-field cache-hint bookkeeping.
     // No federated traces either: nothing reports usage, and traces would carry unmasked errors.
-    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      endRequestPlugin(options.logger) as ApolloServerPlugin<TContext>,
+    ],
   });
   return { name: definition.name, schema, apollo };
 }

@@ -1,14 +1,28 @@
-import type { Identity } from '@nexanest/graphql';
-import type { PortfolioDb } from './db/index.ts';
+import { createRequestScope, type RequestScope } from '@nexanest/db';
+import { hasScope, type Identity, type RequestScopedContext } from '@nexanest/graphql';
+import type { PortfolioDb, PortfolioPool, PortfolioSchema } from './db/index.ts';
+import { isUuid } from './ids.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 
-/** What every resolver sees: who is calling and this request's loaders. */
-export interface Context {
+/** What every resolver sees: who is calling, this request's transaction and its loaders. */
+export interface Context extends RequestScopedContext {
   identity: Identity | null;
+  /** The request's transaction, with app.user_id and app.role set for row-level security. */
+  db(): Promise<PortfolioDb>;
   loaders: Loaders;
 }
 
-/** Builds `createContext(identity)` for `listen`: fresh loaders per request, so no cache outlives it. */
-export function createContextFactory(deps: { db: PortfolioDb }): (identity: Identity | null) => Context {
-  return (identity) => ({ identity, loaders: createLoaders(deps.db, identity) });
+/**
+ * The user the database should see: nobody for an anonymous caller or an API key with neither
+ * portfolio scope. (Within that, which scope allows what is the resolvers' check.)
+ */
+const databaseUserOf = (identity: Identity | null) =>
+  identity && isUuid(identity.userId) && (hasScope(identity, 'portfolio:read') || hasScope(identity, 'portfolio:write')) ? identity.userId.toLowerCase() : null;
+
+/** Builds `createContext(identity)` for `listen`: a fresh scope and loaders per request, so nothing outlives it. */
+export function createContextFactory(deps: { db: PortfolioPool['db'] }): (identity: Identity | null) => Context {
+  return (identity) => {
+    const scope: RequestScope<PortfolioSchema> = createRequestScope(deps.db, { userId: databaseUserOf(identity), role: identity?.role ?? null });
+    return { identity, db: scope.db, loaders: createLoaders(scope.db, identity), endRequest: scope.end };
+  };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, databaseUrl, loadEnv, poolSize, port, productionGuard } from '@nexanest/config';
+import { appDbPassword, baseEnvSchema, databaseUrl, loadEnv, poolSize, port, productionGuard } from '@nexanest/config';
 
 const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
 
@@ -11,7 +11,9 @@ const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
  */
 export const portfolioEnvSchema = baseEnvSchema
   .extend({
+    /** The owner's URL: migrations run with it. Requests run as nexanest_app on the same server. */
     PORTFOLIO_DATABASE_URL: databaseUrl('portfolio'),
+    APP_DB_PASSWORD: appDbPassword(),
     PORTFOLIO_DB_POOL_SIZE: poolSize(30),
     PORTFOLIO_PORT: port(8002),
     /** The market subgraph's own endpoint, asked to validate symbols and trading currencies. */

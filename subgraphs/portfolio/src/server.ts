@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@nexanest/graphql';
 import { createContextFactory, type Context } from './context.ts';
-import type { PortfolioDb } from './db/index.ts';
+import type { PortfolioPool } from './db/index.ts';
 import type { MarketClient } from './market-client.ts';
 import { createResolvers } from './resolvers/index.ts';
 
 export interface PortfolioServerDeps {
-  db: PortfolioDb;
+  /** The pool's drizzle handle; each request runs in a transaction on it. */
+  db: PortfolioPool['db'];
   /** Validates symbols and trading currencies against market's universe. */
   market: MarketClient;
   logger: Logger;
@@ -27,7 +28,7 @@ const schemaPath = new URL('../schema.graphql', import.meta.url);
 export function createPortfolioServer(deps: PortfolioServerDeps): PortfolioServer {
   const typeDefs = readFileSync(schemaPath, 'utf8');
   const server = createSubgraphServer<Context>(
-    { name: 'portfolio', typeDefs, resolvers: createResolvers({ db: deps.db, market: deps.market, ...(deps.now ? { now: deps.now } : {}) }) },
+    { name: 'portfolio', typeDefs, resolvers: createResolvers({ market: deps.market, ...(deps.now ? { now: deps.now } : {}) }) },
     { logger: deps.logger, production: deps.production },
   );
   return { ...server, createContext: createContextFactory({ db: deps.db }) };

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
+import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { schema } from './db/index.ts';
@@ -18,15 +18,34 @@ export interface StartPortfolioOptions {
   marketClient?: MarketClient;
 }
 
+/** Applies the portfolio migrations as the database owner, on a connection of its own. */
+export async function migratePortfolioDatabase(ownerUrl: string): Promise<void> {
+  const owner = createPool({ url: ownerUrl, max: 1, applicationName: 'portfolio-migrate' });
+  try {
+    await migrateDatabase(owner.sql, { folder: migrationsFolder, journalTable: '__portfolio_migrations' });
+  } finally {
+    await owner.close();
+  }
+}
+
 /** Pool, migrations, server, listen. `close` stops the server first, then the pool. */
 export async function startPortfolioService(options: StartPortfolioOptions): Promise<ServiceHandle> {
   const { env, logger } = options;
   const production = isProduction(env);
   // Development creates its database on first start; production's is provisioned.
-  if (!production) await ensureDatabase(env.PORTFOLIO_DATABASE_URL);
-  const pool = createPool({ url: env.PORTFOLIO_DATABASE_URL, max: env.PORTFOLIO_DB_POOL_SIZE, schema, applicationName: 'portfolio' });
+  if (!production) {
+    await ensureDatabase(env.PORTFOLIO_DATABASE_URL);
+    await ensureAppRole(env.PORTFOLIO_DATABASE_URL, env.APP_DB_PASSWORD);
+  }
+  await migratePortfolioDatabase(env.PORTFOLIO_DATABASE_URL);
+  // Requests run as nexanest_app, which owns nothing: row-level security applies to all of them.
+  const pool = createPool({
+    url: appRoleUrl(env.PORTFOLIO_DATABASE_URL, env.APP_DB_PASSWORD),
+    max: env.PORTFOLIO_DB_POOL_SIZE,
+    schema,
+    applicationName: 'portfolio',
+  });
   try {
-    await migrateDatabase(pool.sql, { folder: migrationsFolder, journalTable: '__portfolio_migrations' });
     const server = createPortfolioServer({
       db: pool.db,
       market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),

@@ -62,8 +62,9 @@ describe('User.portfolios', () => {
     });
     // 100000 - 10.5 * (1 + ... + 20)
     expect(portfolios[0]?.cashBalances).toEqual([{ amount: '97795', currency: 'USD' }]);
-    // portfolios by owner, holdings of all three, cash of all three.
-    expect(statements).toBe(3);
+    // portfolios by owner, holdings of all three, cash of all three; plus the request's
+    // transaction: BEGIN, the row-level security settings, COMMIT.
+    expect(statements).toBe(3 + 3);
   });
   it("answers an empty list for another user's portfolios and without an identity", async () => {
     expect((await dashboard(newUser())).data?._entities[0].portfolios).toEqual([]);
@@ -112,7 +113,8 @@ describe('_entities', () => {
       portfolio: { id: portfolioIds[1], baseCurrency: 'USD' },
     });
     // portfolios, holding by id, holdings of the three portfolios, cash of the three.
-    expect(statementCounter.count).toBe(4);
+    // ... plus BEGIN, the row-level security settings and COMMIT of the request's transaction.
+    expect(statementCounter.count).toBe(4 + 3);
   });
 
   it("answers null for another user's representations", async () => {

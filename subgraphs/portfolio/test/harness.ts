@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { createPool, migrateDatabase } from '@nexanest/db';
+import { DEV_SECRETS } from '@nexanest/config';
+import { appRoleUrl, createPool, ensureAppRole } from '@nexanest/db';
 import { createLogger, type Identity } from '@nexanest/graphql';
 import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
 import { schema, type PortfolioPool } from '../src/db/index.ts';
 import { createMarketClient, type MarketClient } from '../src/market-client.ts';
 import { createPortfolioServer, type PortfolioServer } from '../src/server.ts';
+import { migratePortfolioDatabase } from '../src/start.ts';
 import { startFakeMarket, type FakeMarket } from './fake-market.ts';
-
-const migrations = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export interface GraphQLAnswer<T = Record<string, any>> {
   data?: T | null;
@@ -27,7 +26,7 @@ export interface Harness {
   database: TestDatabase;
   market: FakeMarket;
   marketClient: MarketClient;
-  /** The primary replica; most tests need only this one. */
+  /** The database owner's connection, for looking at what is really stored (row-level security does not apply). */
   pool: PortfolioPool;
   run: Replica['run'];
   /** Another server on separate connections to the same database, optionally with another market. */
@@ -65,26 +64,31 @@ export async function createHarness(): Promise<Harness> {
   const database = await createTestDatabase('portfolio');
   const market = await startFakeMarket();
   const marketClient = createMarketClient({ url: market.url });
-  const primary = createReplica(database.url, marketClient);
-  await migrateDatabase(primary.pool.sql, { folder: migrations, journalTable: '__portfolio_migrations' });
+  await ensureAppRole(database.url, DEV_SECRETS.APP_DB_PASSWORD);
+  await migratePortfolioDatabase(database.url);
+  // Servers connect as the application role, exactly as the service does: row-level security applies.
+  const appUrl = appRoleUrl(database.url, DEV_SECRETS.APP_DB_PASSWORD);
+  const primary = createReplica(appUrl, marketClient);
+  const owner = createPool({ url: database.url, max: 2, schema, applicationName: 'portfolio-test-owner' });
   const replicas: Replica[] = [primary];
   return {
     database,
     market,
     marketClient,
-    pool: primary.pool,
+    pool: owner,
     run: primary.run,
     replica(otherMarket) {
-      const replica = createReplica(database.url, otherMarket ?? marketClient);
+      const replica = createReplica(appUrl, otherMarket ?? marketClient);
       replicas.push(replica);
       return replica;
     },
     async count(table) {
-      const [row] = await primary.pool.sql.unsafe(`select count(*)::int as n from ${table}`);
+      const [row] = await owner.sql.unsafe(`select count(*)::int as n from ${table}`);
       return Number(row?.n);
     },
     async close() {
       for (const replica of replicas) await replica.close();
+      await owner.close();
       await market.close();
       await database.drop();
     },

@@ -7,12 +7,14 @@ import { recordTransaction, type RecordTransactionDeps, type RecordTransactionIn
 export function createMutationResolvers(deps: RecordTransactionDeps) {
   return {
     async createPortfolio(_parent: unknown, args: { input: CreatePortfolioInput }, ctx: Context): Promise<PortfolioRow> {
-      const row = await createPortfolio(deps.db, requireScope(ctx.identity, 'portfolio:write'), args.input);
+      const identity = requireScope(ctx.identity, 'portfolio:write');
+      const row = await createPortfolio(await ctx.db(), identity, args.input);
       ctx.loaders.portfolioById.prime(row.id, row);
       return row;
     },
     async recordTransaction(_parent: unknown, args: { input: RecordTransactionInput }, ctx: Context): Promise<TransactionRow> {
-      const row = await recordTransaction(deps, requireScope(ctx.identity, 'portfolio:write'), args.input);
+      const identity = requireScope(ctx.identity, 'portfolio:write');
+      const row = await recordTransaction(await ctx.db(), deps, identity, args.input);
       // The answer selects the portfolio's holdings: read them after the write, not from cache.
       ctx.loaders.holdingsByPortfolio.clear(row.portfolioId);
       ctx.loaders.cashByPortfolio.clear(row.portfolioId);

@@ -33,7 +33,6 @@ export interface RecordTransactionInput {
 }
 
 export interface RecordTransactionDeps {
-  db: PortfolioDb;
   market: MarketClient;
   now?: () => Date;
 }
@@ -66,7 +65,12 @@ const findByKey = async (db: PortfolioDb | Tx, portfolioId: string, key: string)
  * Locking the portfolio row serializes writers per portfolio, so two concurrent sells read the
  * holding one after the other and can never take it below zero. Bad input writes nothing.
  */
-export async function recordTransaction(deps: RecordTransactionDeps, identity: Identity, input: RecordTransactionInput): Promise<TransactionRow> {
+export async function recordTransaction(
+  db: PortfolioDb,
+  deps: RecordTransactionDeps,
+  identity: Identity,
+  input: RecordTransactionInput,
+): Promise<TransactionRow> {
   const entry = ruled(() => createLedgerEntry(input, (deps.now ?? (() => new Date()))()));
   const key = input.idempotencyKey ?? null;
   if (key !== null && (key.length < 1 || key.length > IDEMPOTENCY_KEY_MAX))
@@ -85,7 +89,7 @@ export async function recordTransaction(deps: RecordTransactionDeps, identity: I
   if (!isUuid(input.portfolioId) || !isUuid(identity.userId)) throw notFound('Portfolio');
   const portfolioId = input.portfolioId.toLowerCase();
   try {
-    return await deps.db.transaction(async (tx) => {
+    return await db.transaction(async (tx) => {
       const [owned] = await tx
         .select({ id: portfolios.id })
         .from(portfolios)
@@ -133,7 +137,7 @@ export async function recordTransaction(deps: RecordTransactionDeps, identity: I
     // Defensive: the row lock makes a duplicate key unlikely, but a racing retry that slipped
     // past it still answers with the first entry.
     if (key !== null && isUniqueViolation(error)) {
-      const first = await findByKey(deps.db, portfolioId, key);
+      const first = await findByKey(db, portfolioId, key);
       if (first) return first;
     }
     throw error;

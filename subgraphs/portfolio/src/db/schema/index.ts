@@ -2,3 +2,4 @@ export { portfolios, type PortfolioRow } from './portfolios.ts';
 export { transactions, type TransactionRow } from './transactions.ts';
 export { holdings, type HoldingRow } from './holdings.ts';
 export { cashBalances, type CashBalanceRow } from './cash-balances.ts';
+export { portfolioAccess, type PortfolioAccessRow } from './portfolio-access.ts';
