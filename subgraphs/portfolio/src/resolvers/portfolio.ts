@@ -6,6 +6,7 @@ export const portfolioResolvers = {
   /** Entity fetches (market's @requires, other subgraphs) see only the caller's portfolios. */
   __resolveReference: (ref: { id: string }, ctx: Context): Promise<PortfolioRow | null> => ctx.loaders.portfolioById.load(ref.id),
   owner: (portfolio: PortfolioRow) => ({ __typename: 'User' as const, id: portfolio.ownerId }),
+  benchmark: (portfolio: PortfolioRow) => ({ __typename: 'Instrument' as const, symbol: portfolio.benchmarkSymbol }),
   holdings: (portfolio: PortfolioRow, _args: unknown, ctx: Context): Promise<HoldingRow[]> => ctx.loaders.holdingsByPortfolio.load(portfolio.id),
   async cashBalances(portfolio: PortfolioRow, _args: unknown, ctx: Context): Promise<Money[]> {
     const rows = await ctx.loaders.cashByPortfolio.load(portfolio.id);
