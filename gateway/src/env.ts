@@ -29,6 +29,8 @@ export const gatewayEnvSchema = baseEnvSchema
     MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(2000),
     /** Most directives an operation may use. */
     MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+    /** Time each health check (a subgraph's readiness, a Redis ping) gets before it counts as failing. */
+    HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
     /** WebSocket heartbeat: clients (and upstream subgraph sockets) are pinged this often; a silent one is closed. */
     WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
     /** Subscription events a slow client may have waiting before its oldest are dropped. */

@@ -134,6 +134,7 @@ export function attachWebSocketServer(deps: WsServerDeps) {
   return {
     hub,
     upstreams,
+    connections: () => wss.clients.size,
     /** Completes every subscription, closes every socket (1001 Going Away) and the upstreams. */
     async close() {
       clearInterval(heartbeat);
