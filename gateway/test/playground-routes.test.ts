@@ -38,12 +38,16 @@ describe('the playground outside production', () => {
       const response = await fetch(`${origin(development)}${asset}`);
       expect(response.status).toBe(200);
       expect(response.headers.get('cache-control')).toContain('immutable');
+      // fetch asks for gzip and inflates the body.
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+      expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100_000);
     }
   });
 
   it('serves the page at /graphql to a browser, and leaves every other GET and POST to Apollo', async () => {
     const browser = await fetch(development.url, { headers: { accept: BROWSER_ACCEPT } });
     expect(browser.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(browser.headers.get('vary')).toContain('Accept');
     expect(await browser.text()).toContain('<title>NexaNest playground</title>');
 
     const client = await fetch(`${development.url}?query=${encodeURIComponent('{ __typename }')}`);

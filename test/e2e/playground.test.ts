@@ -23,6 +23,7 @@ const isLocal = (url: string) => {
 };
 
 let stack: TestStack;
+const playgroundUrl = () => stack.gatewayUrl.replace(/\/graphql$/, '/');
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
@@ -38,6 +39,8 @@ beforeAll(async () => {
   if (skip) return;
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package (apt-get update && apt-get install -y chromium)`);
   stack = await startTestStack();
+  // The first page request builds the bundle; done here so the tests' timeouts cover the browser only.
+  expect((await fetch(playgroundUrl())).status).toBe(200);
   browser = await chromium.launch({ executablePath: CHROMIUM });
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   await context.route('**/*', (route) => {
@@ -110,8 +113,8 @@ describe.skipIf(skip)('the GraphiQL playground in headless Chromium, offline', (
     const created = await user.client.request(operation('CreatePortfolio'), { input: { name: 'Playground', portfolioType: 'TAXABLE', baseCurrency: 'USD' } });
     expect(created.errors).toBeUndefined();
 
-    // The first request builds the bundle (a few seconds), then Chromium parses about 5 MB of script.
-    await page.goto(stack.gatewayUrl.replace(/\/graphql$/, '/'), { timeout: 60_000 });
+    // Chromium parses about 5 MB of script before GraphiQL renders.
+    await page.goto(playgroundUrl(), { timeout: 60_000 });
     await waitForEditor('operation.graphql', 'mutation Login(', 60_000);
     expect(await page.locator('.graphiql-tab-button').allInnerTexts()).toEqual(EXAMPLE_TABS);
 

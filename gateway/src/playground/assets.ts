@@ -1,10 +1,16 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+
+const gzip = promisify(gzipCallback);
 
 /** One built file, served from memory. */
 export interface PlaygroundAsset {
   contentType: string;
   body: Buffer;
+  /** The same bytes gzipped once at build time, for browsers that accept gzip. */
+  gzipped: Buffer;
 }
 
 export interface PlaygroundAssets {
@@ -14,8 +20,9 @@ export interface PlaygroundAssets {
   stylesheet: string;
   /** Monaco's worker scripts by the label Monaco asks for. */
   workers: Record<string, string>;
-  /** Total bytes of every file, and the time the build took. */
+  /** Total bytes of every file (plain and gzipped), and the time the build took. */
   bytes: number;
+  gzippedBytes: number;
   buildMs: number;
 }
 
@@ -35,7 +42,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Bundles GraphiQL, React and Monaco with esbuild into one script, one stylesheet (fonts inlined)
- * and three worker scripts. esbuild is loaded only here, so a gateway without the playground
+ * and three worker scripts, each also gzipped. esbuild is loaded only here, so a gateway without the playground
  * never loads it.
  */
 export async function buildPlaygroundAssets(): Promise<PlaygroundAssets> {
@@ -60,12 +67,15 @@ export async function buildPlaygroundAssets(): Promise<PlaygroundAssets> {
   });
   const files = new Map<string, PlaygroundAsset>();
   const entries: Record<string, string> = {};
-  for (const output of result.outputFiles) {
-    const name = basename(output.path);
-    const extension = name.slice(name.lastIndexOf('.'));
-    files.set(name, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream', body: Buffer.from(output.contents) });
-    entries[`${name.slice(0, name.lastIndexOf('-'))}${extension}`] = name;
-  }
+  await Promise.all(
+    result.outputFiles.map(async (output) => {
+      const name = basename(output.path);
+      const extension = name.slice(name.lastIndexOf('.'));
+      const body = Buffer.from(output.contents);
+      files.set(name, { contentType: CONTENT_TYPES[extension] ?? 'application/octet-stream', body, gzipped: await gzip(body) });
+      entries[`${name.slice(0, name.lastIndexOf('-'))}${extension}`] = name;
+    }),
+  );
   const asset = (key: string) => {
     const name = entries[key];
     if (!name) throw new Error(`the playground build produced no ${key}`);
@@ -77,6 +87,7 @@ export async function buildPlaygroundAssets(): Promise<PlaygroundAssets> {
     stylesheet: asset('playground.css'),
     workers: Object.fromEntries(Object.keys(WORKER_ENTRIES).map((label) => [label, asset(`${label}.worker.js`)])),
     bytes: [...files.values()].reduce((total, file) => total + file.body.length, 0),
+    gzippedBytes: [...files.values()].reduce((total, file) => total + file.gzipped.length, 0),
     buildMs: Math.round(performance.now() - started),
   };
 }

@@ -28,7 +28,7 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions) {
     const built = await loadPlaygroundAssets();
     if (!announced) {
       announced = true;
-      options.logger.info({ buildMs: built.buildMs, bytes: built.bytes }, 'playground bundle ready');
+      options.logger.info({ buildMs: built.buildMs, bytes: built.bytes, gzippedBytes: built.gzippedBytes }, 'playground bundle ready');
     }
     return built;
   };
@@ -37,7 +37,8 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions) {
     try {
       const built = await assets();
       res
-        .set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': PLAYGROUND_CSP })
+        // Vary: /graphql answers a browser with this page and an API client with Apollo.
+        .set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'Accept', 'content-security-policy': PLAYGROUND_CSP })
         .send(renderPlaygroundPage(built, { assetsPath: PLAYGROUND_ASSETS_PATH, graphqlPath: options.graphqlPath }));
     } catch (error) {
       options.logger.error({ err: error }, 'the playground bundle failed to build');
@@ -54,7 +55,9 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions) {
     const file = (await assets().catch(() => null))?.files.get(req.params.name);
     if (!file) return void res.status(404).type('text/plain').send('Not found');
     // Names carry a content hash: a new build has new names.
-    res.set({ 'content-type': file.contentType, 'cache-control': 'public, max-age=31536000, immutable' }).send(file.body);
+    res.set({ 'content-type': file.contentType, 'cache-control': 'public, max-age=31536000, immutable', vary: 'Accept-Encoding' });
+    if (req.acceptsEncodings('gzip') === 'gzip') return void res.set('content-encoding', 'gzip').send(file.gzipped);
+    res.send(file.body);
   });
   return router;
 }
