@@ -99,6 +99,27 @@ async function openTab(name: string, firstLine: string) {
   await waitForEditor('operation.graphql', firstLine);
 }
 
+/**
+ * Publishes AAPL ticks through the gateway until the result panel shows `text`: the gateway sets up
+ * the upstream subscription after the browser subscribes, so the first ticks may pass unseen.
+ */
+async function publishUntilShown(symbol: string, text: string): Promise<Decimal[]> {
+  const admin = await adminClient(stack);
+  const published: Decimal[] = [];
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const price = new Decimal(300).plus(attempt).plus('0.25');
+    const ingested = await admin.request(operation('IngestPrices'), { ticks: [{ symbol, price: price.toFixed(2), time: new Date().toISOString() }] });
+    expect(ingested.errors).toBeUndefined();
+    published.push(price);
+    const shown = await waitForEditor('response.json', text, 500).then(
+      () => true,
+      () => false,
+    );
+    if (shown) return published;
+  }
+  throw new Error(`no ${symbol} tick reached the result panel after ${published.length} publications`);
+}
+
 async function screenshot(name: string) {
   mkdirSync(OUTPUT, { recursive: true });
   const path = `${OUTPUT}${name}.png`;
@@ -136,26 +157,46 @@ describe.skipIf(skip)('the GraphiQL playground in headless Chromium, offline', (
     expect(JSON.parse(await editorValue('variables.json'))).toEqual({ symbols: ['AAPL', 'MSFT'] });
     await page.locator('.graphiql-execute-button').click();
 
-    // The gateway sets up the upstream subscription after the client subscribes: publish until a tick shows.
-    const admin = await adminClient(stack);
-    const published: Decimal[] = [];
-    for (let attempt = 0; attempt < 40; attempt++) {
-      const price = new Decimal(300).plus(attempt).plus('0.25');
-      const ingested = await admin.request(operation('IngestPrices'), { ticks: [{ symbol: 'AAPL', price: price.toFixed(2), time: new Date().toISOString() }] });
-      expect(ingested.errors).toBeUndefined();
-      published.push(price);
-      const shown = await waitForEditor('response.json', '"symbol": "AAPL"', 500).then(
-        () => true,
-        () => false,
-      );
-      if (shown) break;
-    }
-
+    const published = await publishUntilShown('AAPL', '"symbol": "AAPL"');
     const tick = JSON.parse(await editorValue('response.json')).data.priceTicks;
     expect(tick).toMatchObject({ symbol: 'AAPL', instrument: { name: expect.any(String) } });
     expect(published.some((price) => price.eq(tick.price))).toBe(true);
     await screenshot('price-ticks');
     // Stop the subscription (the run button stops a running one) so the socket closes before teardown.
+    await page.locator('.graphiql-execute-button').click();
+    expect(blocked).toEqual([]);
+  });
+
+  it("sends the headers editor's token in connection_init: PriceTicksWithPositions shows the caller's holding", { timeout: 90_000 }, async () => {
+    const holder = await registerUser(stack, 'playground_holder');
+    const created = await holder.client.request(operation('CreatePortfolio'), { input: { name: 'Positions', portfolioType: 'TAXABLE', baseCurrency: 'USD' } });
+    const portfolioId = created.data?.createPortfolio.id as string;
+    const bought = await holder.client.request(operation('RecordTransaction'), {
+      input: {
+        portfolioId,
+        type: 'BUY',
+        symbol: 'AAPL',
+        quantity: '3',
+        price: '100',
+        currency: 'USD',
+        executedAt: new Date(Date.now() - 60_000).toISOString(),
+      },
+    });
+    expect(bought.errors).toBeUndefined();
+
+    await openTab('PriceTicksWithPositions', 'subscription PriceTicksWithPositions(');
+    await setEditorValue('request-headers.json', JSON.stringify({ Authorization: `Bearer ${holder.token}` }));
+    await page.locator('.graphiql-execute-button').click();
+    await publishUntilShown('AAPL', '"myHoldings"');
+
+    const tick = JSON.parse(await editorValue('response.json')).data.priceTicks;
+    expect(tick.instrument.myHoldings).toEqual([
+      {
+        quantity: '3',
+        marketValue: { amount: new Decimal(tick.price).times(3).toFixed(), currency: 'USD' },
+        portfolio: { id: portfolioId, name: 'Positions' },
+      },
+    ]);
     await page.locator('.graphiql-execute-button').click();
     expect(blocked).toEqual([]);
   });
