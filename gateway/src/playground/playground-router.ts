@@ -41,8 +41,9 @@ export function createPlaygroundRouter(options: PlaygroundRouterOptions) {
         .set({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', vary: 'Accept', 'content-security-policy': PLAYGROUND_CSP })
         .send(renderPlaygroundPage(built, { assetsPath: PLAYGROUND_ASSETS_PATH, graphqlPath: options.graphqlPath }));
     } catch (error) {
-      options.logger.error({ err: error }, 'the playground bundle failed to build');
-      res.status(500).type('text/plain').send('The playground could not be built; see the gateway log.');
+      // A failed bundle build, or unreadable recorded operations.
+      options.logger.error({ err: error }, 'the playground page could not be served');
+      res.status(500).type('text/plain').send('The playground could not be served; see the gateway log.');
     }
   };
 
