@@ -41,6 +41,8 @@ export const gatewayEnvSchema = baseEnvSchema
       .int()
       .min(1024)
       .default(8 * 1024 * 1024),
+    /** GraphiQL at `/` and, for a browser, at `/graphql`. Default: on, except in production. */
+    GATEWAY_PLAYGROUND: z.enum(['on', 'off']).optional(),
   })
   // Production names every subgraph: the supergraph's routing URLs are local development addresses.
   .superRefine(productionGuard(['AUTH_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL', 'MARKET_SUBGRAPH_URL', 'ANALYTICS_SUBGRAPH_URL', 'NOTIFICATIONS_SUBGRAPH_URL']));
@@ -71,3 +73,6 @@ export function queryLimitsFrom(env: GatewayEnv): QueryLimits {
     maxDirectives: env.MAX_QUERY_DIRECTIVES,
   };
 }
+
+/** Whether the gateway serves the playground: GATEWAY_PLAYGROUND when set, else everywhere but production. */
+export const playgroundEnabled = (env: GatewayEnv) => (env.GATEWAY_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';

@@ -7,8 +7,9 @@ import { mountGatewayHealth } from './health.ts';
 import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
 import { createSessionRevocations, type SessionRevocations } from '@nexanest/bus';
-import { queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
+import { playgroundEnabled, queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
 import { createBodyErrorHandler } from './limits/body-errors.ts';
+import { createPlaygroundRouter } from './playground/playground-router.ts';
 import { createGatewayServer } from './server.ts';
 import { readSupergraph } from './supergraph.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
@@ -24,7 +25,7 @@ export interface StartGatewayOptions {
   sessionRevocations?: SessionRevocations;
 }
 
-/** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health. */
+/** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health, the playground at /. */
 export async function startGateway(options: StartGatewayOptions): Promise<ServiceHandle & { port: number }> {
   const { env, logger } = options;
   const server = createGatewayServer({
@@ -79,6 +80,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  // Before Apollo: a browser's GET /graphql gets the page, everything else goes on to Apollo.
+  if (playgroundEnabled(env)) app.use(createPlaygroundRouter({ graphqlPath: '/graphql', logger }));
   app.use(
     '/graphql',
     express.json({ limit: env.MAX_BODY_BYTES }),
