@@ -4,8 +4,8 @@ import type { MarketClient } from './market-client.ts';
 
 export interface BenchmarkKey {
   symbol: string;
-  /** The portfolio's base currency, the closes are converted into it; null keeps the benchmark's own. */
-  currency: string | null;
+  /** The portfolio's base currency: the closes are converted into it. */
+  currency: string;
   fromDay: string;
   toDay: string;
 }
@@ -22,7 +22,7 @@ export async function loadBenchmarkSeries(market: MarketClient, key: BenchmarkKe
   const found = await market.dailyCloses(key.symbol, key.fromDay, key.toDay);
   if (!found) return null;
   let rate = new Decimal(1);
-  if (key.currency !== null && found.currency !== key.currency) {
+  if (found.currency !== key.currency) {
     const latest = await market.latestFxRate(found.currency, key.currency);
     if (latest === null) return null;
     rate = new Decimal(latest);

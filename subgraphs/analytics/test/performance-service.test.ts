@@ -166,6 +166,13 @@ describe('Portfolio.performance', () => {
     expect(answer!.performance.benchmarkReturn).toBeCloseTo(0.019898, 12);
   });
 
+  it('answers a null benchmark return, not an error, for a benchmark market does not know', async () => {
+    const { answer, errors } = await ask(owner, { id: B, benchmark: 'NOPE' }, { range: 'ONE_MONTH' });
+    expect(errors).toEqual([]);
+    expect(answer!.performance).toMatchObject({ benchmarkSymbol: 'NOPE', benchmarkReturn: null });
+    expect(answer!.riskMetrics.beta).toBeNull();
+  });
+
   it('answers null figures, not an error, for a portfolio without snapshots in the window', async () => {
     const { answer, errors } = await ask(owner, { id: randomUUID() }, { range: 'ONE_YEAR' });
     expect(errors).toEqual([]);

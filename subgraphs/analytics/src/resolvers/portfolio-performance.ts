@@ -4,7 +4,7 @@ import { benchmarkDays, benchmarkReturn } from '../domain/benchmark.ts';
 import type { Performance } from '../domain/performance.ts';
 import type { PerformanceWindow } from '../domain/performance-range.ts';
 import type { SnapshotPoint } from '../domain/snapshot-series.ts';
-import { baseCurrencyOf, benchmarkSymbolOf, loadBenchmarkFor, type PortfolioRef } from './benchmark.ts';
+import { benchmarkSymbolOf, loadBenchmarkFor, type PortfolioRef } from './benchmark.ts';
 
 export interface PerformanceParent {
   portfolio: PortfolioRef;
@@ -24,7 +24,7 @@ export const PortfolioPerformance = {
   benchmarkReturn: async (parent: PerformanceParent, _: unknown, ctx: AnalyticsContext) => {
     const days = benchmarkDays(parent.points, parent.window);
     if (!days) return null;
-    const series = await loadBenchmarkFor(ctx, parent.portfolio, baseCurrencyOf(parent.portfolio, parent.points), days);
+    const series = await loadBenchmarkFor(ctx, parent.portfolio, days);
     return series ? benchmarkReturn(series, days.fromDay, days.toDay) : null;
   },
 };

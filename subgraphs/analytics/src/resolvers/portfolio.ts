@@ -5,7 +5,7 @@ import { growthIndex, measurePerformance } from '../domain/performance.ts';
 import { performanceWindow, type PerformanceRange } from '../domain/performance-range.ts';
 import { performanceSeries } from '../domain/performance-series.ts';
 import { snapshotRange, withReturns, type SnapshotInterval } from '../domain/snapshot-series.ts';
-import { baseCurrencyOf, loadBenchmarkFor, type PortfolioRef } from './benchmark.ts';
+import { loadBenchmarkFor, type PortfolioRef } from './benchmark.ts';
 import type { PerformanceParent } from './portfolio-performance.ts';
 import type { RiskMetricsParent } from './risk-metrics.ts';
 
@@ -37,7 +37,7 @@ export const Portfolio = {
     const { points, window } = await windowOf(portfolio, args.range, ctx);
     if (points.length === 0) return [];
     const days = benchmarkDays(points, window);
-    const benchmark = days ? await loadBenchmarkFor(ctx, portfolio, baseCurrencyOf(portfolio, points), days) : null;
+    const benchmark = days ? await loadBenchmarkFor(ctx, portfolio, days) : null;
     return performanceSeries(points, growthIndex(points), args.interval, benchmark);
   },
 

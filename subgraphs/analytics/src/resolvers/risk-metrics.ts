@@ -5,7 +5,7 @@ import { periodReturns } from '../domain/performance.ts';
 import type { PerformanceWindow } from '../domain/performance-range.ts';
 import { annualisedVolatility, beta, maxDrawdown, sharpeRatio } from '../domain/risk.ts';
 import type { SnapshotPoint } from '../domain/snapshot-series.ts';
-import { baseCurrencyOf, loadBenchmarkFor, type PortfolioRef } from './benchmark.ts';
+import { loadBenchmarkFor, type PortfolioRef } from './benchmark.ts';
 
 export interface RiskMetricsParent {
   portfolio: PortfolioRef;
@@ -24,7 +24,7 @@ export const RiskMetrics = {
   beta: async (parent: RiskMetricsParent, _: unknown, ctx: AnalyticsContext) => {
     const days = benchmarkDays(parent.points, parent.window);
     if (!days || parent.points.length < 3) return null;
-    const series = await loadBenchmarkFor(ctx, parent.portfolio, baseCurrencyOf(parent.portfolio, parent.points), days);
+    const series = await loadBenchmarkFor(ctx, parent.portfolio, days);
     return series ? beta(alignedReturns(parent.points, parent.index, series)) : null;
   },
 };
