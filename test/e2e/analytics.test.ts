@@ -52,14 +52,21 @@ async function spyOneYearReturn(client: Awaited<ReturnType<typeof registerUser>>
   );
   expect(candles.errors).toBeUndefined();
   const closeAsOf = (day: string) => candles.data!.instrument.candles.filter((candle) => utcDay(candle.time) <= day).at(-1)!.close;
-  return new Decimal(closeAsOf(utcDay(now))).dividedBy(closeAsOf(utcDay(start))).minus(1).toNumber();
+  return new Decimal(closeAsOf(utcDay(now)))
+    .dividedBy(closeAsOf(utcDay(start)))
+    .minus(1)
+    .toNumber();
 }
 
 describe('analytics through the gateway', () => {
   it("answers PortfolioDetail's analytics fields, with the benchmark taken from the portfolio subgraph", async () => {
     const user = await registerUser(stack, 'analytics');
     const id = await createPortfolio(user.client, 'USD');
-    const detail = await user.client.request(PORTFOLIO_DETAIL_ANALYTICS, { id, from: new Date(Date.now() - 30 * DAY_MS).toISOString(), to: new Date().toISOString() });
+    const detail = await user.client.request(PORTFOLIO_DETAIL_ANALYTICS, {
+      id,
+      from: new Date(Date.now() - 30 * DAY_MS).toISOString(),
+      to: new Date().toISOString(),
+    });
     expect(detail.errors).toBeUndefined();
     const portfolio = detail.data!.portfolio;
     // No snapshots exist yet (the builder job is not there): nothing to measure, said as null.
@@ -80,7 +87,11 @@ describe('analytics through the gateway', () => {
   it("gives a EUR portfolio SPY's return converted at market's latest EUR rate (the same ratio)", async () => {
     const user = await registerUser(stack, 'analytics_eur');
     const id = await createPortfolio(user.client, 'EUR');
-    const detail = await user.client.request(PORTFOLIO_DETAIL_ANALYTICS, { id, from: new Date(Date.now() - DAY_MS).toISOString(), to: new Date().toISOString() });
+    const detail = await user.client.request(PORTFOLIO_DETAIL_ANALYTICS, {
+      id,
+      from: new Date(Date.now() - DAY_MS).toISOString(),
+      to: new Date().toISOString(),
+    });
     expect(detail.errors).toBeUndefined();
     expect(detail.data!.portfolio.performance.benchmarkReturn).toBeCloseTo(await spyOneYearReturn(user.client), 12);
   });

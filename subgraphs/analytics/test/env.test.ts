@@ -14,7 +14,9 @@ const production = {
 describe('analytics settings', () => {
   it("refuses to boot in production without market's endpoint", () => {
     expect(() => loadEnv(analyticsEnvSchema, production)).toThrow(/MARKET_SUBGRAPH_URL/);
-    expect(loadEnv(analyticsEnvSchema, { ...production, MARKET_SUBGRAPH_URL: 'http://market:8003/graphql' }).MARKET_SUBGRAPH_URL).toBe('http://market:8003/graphql');
+    expect(loadEnv(analyticsEnvSchema, { ...production, MARKET_SUBGRAPH_URL: 'http://market:8003/graphql' }).MARKET_SUBGRAPH_URL).toBe(
+      'http://market:8003/graphql',
+    );
   });
 
   it('defaults to the local market, a 2% risk-free rate and a 60 s market cache in development', () => {
