@@ -15,21 +15,40 @@ export interface PeriodReturn {
   value: Decimal;
 }
 
-/** (V_i - V_{i-1} - F_i) / V_{i-1}; null after a zero value, which has no return. */
-function linkReturn(previous: SnapshotPoint, point: SnapshotPoint): Decimal | null {
-  const before = new Decimal(previous.totalValue);
-  if (before.isZero()) return null;
-  return new Decimal(point.totalValue).minus(before).minus(point.netFlow).dividedBy(before);
+interface WindowAnalysis {
+  /** r_i per point (null for the base and after a zero value). */
+  links: (Decimal | null)[];
+  /** Growth index per point. */
+  index: Decimal[];
+}
+
+// performance, performanceSeries and riskMetrics of one request read the same points array (one
+// DataLoader answer): each decimal is parsed and each link computed once per request.
+const analyses = new WeakMap<WindowPoints, WindowAnalysis>();
+
+function analyse(points: WindowPoints): WindowAnalysis {
+  const known = analyses.get(points);
+  if (known) return known;
+  const values = points.map((point) => new Decimal(point.totalValue));
+  const links: (Decimal | null)[] = [];
+  const index: Decimal[] = [];
+  let growth = new Decimal(1);
+  for (let i = 0; i < points.length; i++) {
+    // r_i = (V_i - V_{i-1} - F_i) / V_{i-1}; a zero previous value has no return.
+    const previous = i > 0 ? values[i - 1]! : null;
+    const link = previous && !previous.isZero() ? values[i]!.minus(previous).minus(points[i]!.netFlow).dividedBy(previous) : null;
+    if (link) growth = growth.times(link.plus(1));
+    links.push(link);
+    index.push(growth);
+  }
+  const analysis = { links, index };
+  analyses.set(points, analysis);
+  return analysis;
 }
 
 /** The links of the chain; a zero previous value has no return and its link is skipped. */
 export function periodReturns(points: WindowPoints): PeriodReturn[] {
-  const links: PeriodReturn[] = [];
-  for (let i = 1; i < points.length; i++) {
-    const value = linkReturn(points[i - 1]!, points[i]!);
-    if (value) links.push({ time: points[i]!.time, value });
-  }
-  return links;
+  return analyse(points).links.flatMap((value, i) => (value ? [{ time: points[i]!.time, value }] : []));
 }
 
 /**
@@ -37,12 +56,7 @@ export function periodReturns(points: WindowPoints): PeriodReturn[] {
  * (1 + r) multiplied in. index_i - 1 is the time-weighted return from the base to point i.
  */
 export function growthIndex(points: WindowPoints): Decimal[] {
-  let growth = new Decimal(1);
-  return points.map((point, i) => {
-    const link = i > 0 ? linkReturn(points[i - 1]!, point) : null;
-    if (link) growth = growth.times(link.plus(1));
-    return growth;
-  });
+  return analyse(points).index;
 }
 
 export interface Performance {
