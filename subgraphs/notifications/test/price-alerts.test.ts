@@ -46,7 +46,9 @@ const listening = (symbol: string, count = 1) =>
 
 let clock = Date.parse('2026-11-20T12:00:00.000Z');
 /** Publishes a tick (as market does after COMMIT) and returns its time. */
-async function tick(symbol: string, price: string, at = new Date((clock += 1000))): Promise<Date> {
+async function tick(symbol: string, price: string, given?: Date): Promise<Date> {
+  clock += 1000;
+  const at = given ?? new Date(clock);
   await market.publish(priceChannel(symbol), JSON.stringify({ symbol, price, time: at.toISOString(), volume: null, changePercent: null }));
   return at;
 }
