@@ -6,9 +6,9 @@ import { loadEnv } from '@nexanest/config';
 import { createLogger, IDENTITY_HEADER, signIdentity } from '@nexanest/graphql';
 import { connectRedis, createBus } from '@nexanest/bus';
 import { createTestDatabase, dropRedisNamespace, type TestDatabase, testRedisUrl, uniqueName } from '@nexanest/testing';
-import { insertPriceAlert } from '../src/price-alerts-store.ts';
 import { createPool } from '@nexanest/db';
 import { schema } from '../src/db/index.ts';
+import { insertPriceAlert } from '../src/price-alerts-store.ts';
 import { notificationsEnvSchema } from '../src/env.ts';
 import { startNotificationsService } from '../src/start.ts';
 
