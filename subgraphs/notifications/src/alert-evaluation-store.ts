@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { NotificationsPool } from './db/index.ts';
+import type { NotificationsDb, NotificationsPool } from './db/index.ts';
 import { type NotificationRow, notificationPreferences, notifications, outboundEmails, priceAlerts } from './db/schema/index.ts';
 import { ADDRESS_SOURCE_KINDS, renderAlertEmail } from './domain/emails.ts';
 import { renderAlertNotification } from './domain/price-alerts.ts';
@@ -94,7 +94,7 @@ export async function applyTick(db: NotificationsPool['db'], tick: Tick, options
  * The address auth last emailed each user at (verification or reset mail, from auth's events):
  * the only addresses this service holds.
  */
-async function knownAddresses(tx: Parameters<Parameters<NotificationsPool['db']['transaction']>[0]>[0], userIds: string[]) {
+async function knownAddresses(tx: NotificationsDb, userIds: string[]) {
   const rows = await tx
     .selectDistinctOn([outboundEmails.userId], { userId: outboundEmails.userId, to: outboundEmails.toAddress })
     .from(outboundEmails)

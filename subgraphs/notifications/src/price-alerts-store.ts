@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { NotificationsDb } from './db/index.ts';
 import { type AlertCondition, type PriceAlertRow, priceAlerts } from './db/schema/index.ts';
 
@@ -45,4 +45,13 @@ export async function deletePriceAlert(db: NotificationsDb, userId: string, id: 
     .where(and(eq(priceAlerts.id, id), eq(priceAlerts.userId, userId)))
     .returning({ id: priceAlerts.id });
   return rows.length > 0;
+}
+
+/** How many active alerts the user has. */
+export async function countActivePriceAlerts(db: NotificationsDb, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(priceAlerts)
+    .where(and(eq(priceAlerts.userId, userId), eq(priceAlerts.active, true)));
+  return row?.n ?? 0;
 }

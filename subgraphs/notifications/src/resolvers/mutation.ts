@@ -6,10 +6,12 @@ import { conditionMet, normalizeSymbol } from '../domain/price-alerts.ts';
 import type { PreferencesChange } from '../domain/preferences.ts';
 import { markAllNotificationsRead, markNotificationRead } from '../notifications-store.ts';
 import { updatePreferences } from '../preferences-store.ts';
-import { deactivatePriceAlert, deletePriceAlert, insertPriceAlert } from '../price-alerts-store.ts';
+import { countActivePriceAlerts, deactivatePriceAlert, deletePriceAlert, insertPriceAlert } from '../price-alerts-store.ts';
 import { callerId, isUuid } from './caller.ts';
 
 const SYMBOL_MAX = 32;
+/** Active alerts per user: each one costs an evaluation on every tick of its symbol. */
+export const MAX_ACTIVE_ALERTS = 100;
 
 export const Mutation = {
   updateNotificationPreferences: async (_parent: unknown, args: { input: PreferencesChange }, ctx: NotificationsContext) =>
@@ -37,7 +39,10 @@ export const Mutation = {
     const instrument = await ctx.deps.market.findInstrument(symbol);
     if (!instrument) throw badInput(`Unknown symbol ${symbol}`, 'symbol');
     const latest = instrument.latestPrice;
-    const alert = await insertPriceAlert(await ctx.db(), {
+    const db = await ctx.db();
+    if ((await countActivePriceAlerts(db, userId)) >= MAX_ACTIVE_ALERTS)
+      throw badInput(`At most ${MAX_ACTIVE_ALERTS} active price alerts; switch one off first`, 'symbol');
+    const alert = await insertPriceAlert(db, {
       userId,
       symbol: instrument.symbol,
       condition,
