@@ -29,6 +29,10 @@ export const gatewayEnvSchema = baseEnvSchema
     MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(2000),
     /** Most directives an operation may use. */
     MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+    /** WebSocket heartbeat: clients (and upstream subgraph sockets) are pinged this often; a silent one is closed. */
+    WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** Subscription events a slow client may have waiting before its oldest are dropped. */
+    WS_SUBSCRIBER_QUEUE: z.coerce.number().int().min(1).default(256),
     /** Size of the in-memory LRU cache of automatic persisted queries, in bytes of query text. */
     APQ_CACHE_BYTES: z.coerce
       .number()

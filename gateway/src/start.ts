@@ -48,7 +48,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const ws = attachWebSocketServer({ httpServer, ...server, identity, logger });
+  const ws = attachWebSocketServer({
+    httpServer,
+    ...server,
+    identity,
+    logger,
+    heartbeatMs: env.WS_HEARTBEAT_MS,
+    subscriberQueueLimit: env.WS_SUBSCRIBER_QUEUE,
+  });
   await server.apollo.start();
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
