@@ -196,3 +196,39 @@ describe('price alerts and notifications through the gateway', () => {
     expect((await bob.client.request('{ me { priceAlerts { threshold active } } }')).data?.me.priceAlerts).toEqual([{ threshold: bobThreshold, active: true }]);
   });
 });
+
+describe('price alerts in the single-process mode without Redis', () => {
+  it('still reach their owner over graphql-ws (the in-process bus)', async () => {
+    const local = await startTestStack({ redis: false });
+    try {
+      const owner = await registerUser(local, 'solo');
+      const created = await owner.client.request(operation('CreatePriceAlert'), { input: { symbol: 'QQQ', condition: 'BELOW', threshold: '1' } });
+      expect(created.errors).toBeUndefined();
+      const client = createClient({
+        url: local.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${owner.token}` },
+      });
+      sockets.push(client);
+      const events = client.iterate<{ notificationAdded: Added }>({ query: operation('NotificationAdded') });
+      const first = events.next();
+      let settled = false;
+      void first.finally(() => (settled = true));
+      const localAdmin = await adminClient(local);
+      // The subscription is set up asynchronously: cross the threshold (up, then down) until it hears one.
+      for (let attempt = 0; attempt < 50 && !settled; attempt++) {
+        for (const price of ['2', '0.5']) {
+          lastTick = Math.max(Date.now() - 1, lastTick + 1);
+          await localAdmin.request(operation('IngestPrices'), { ticks: [{ symbol: 'QQQ', price, time: new Date(lastTick).toISOString() }] });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const event = (await first).value as { data: { notificationAdded: Added } };
+      expect(event.data.notificationAdded).toMatchObject({ kind: 'PRICE_ALERT', title: 'QQQ is below 1', data: { price: '0.5' } });
+      await events.return?.();
+    } finally {
+      await local.teardown();
+    }
+  });
+});
