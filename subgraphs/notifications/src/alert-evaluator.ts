@@ -103,7 +103,8 @@ export function createAlertEvaluator(options: AlertEvaluatorOptions): AlertEvalu
     },
     async watch(symbol) {
       add(symbol);
-      await bus.publish(WATCH_CHANNEL, symbol);
+      // The alert is stored either way: other instances that miss this find it at their next resync.
+      await bus.publish(WATCH_CHANNEL, symbol).catch((error) => logger.warn({ err: error, symbol }, 'could not tell other instances about a new alert'));
     },
     watching: () => [...watched.keys()],
     async settled() {
