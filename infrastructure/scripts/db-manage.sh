@@ -39,13 +39,16 @@ external_servers() {
 }
 
 cmd_status() {
-  local name url seen=" " label
+  local name url seen=" " label error
   if [[ $MODE == embedded ]]; then embedded_status || true; fi
   for name in "${DB_NAMES[@]}"; do
     url=${DB_URL[$name]}
     label=$(url_label "$url")
-    if pg_tool "$url" psql -XAtqc 'select 1' >/dev/null 2>&1; then
+    if error=$(pg_tool "$url" psql -XAtqc 'select 1' 2>&1 >/dev/null); then
       say "postgres $name: up ($label)"
+    elif [[ $error == *"does not exist"* ]]; then
+      say "postgres $name: server up, database missing ($label; npm start or database/init creates it)"
+      seen+="$name "
     else
       say "postgres $name: DOWN ($label)"
       seen+="$name "

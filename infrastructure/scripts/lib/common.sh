@@ -133,13 +133,18 @@ redis_answers() { [[ $(redis_tool "$1" PING 2>/dev/null) == PONG ]]; }
 client_major() { "${PGTOOLS}$1" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/' | head -n 1; }
 server_major() { pg_tool "$1" psql -XAtqc 'show server_version_num' | sed -E 's/^([0-9]+)[0-9]{4}$/\1/'; }
 
-# pg_dump cannot read a server newer than itself: say so before starting.
+# pg_dump cannot read a server newer than itself: say so before starting. Versions are asked
+# once per tool and once per server.
+declare -gA CHECKED_VERSIONS=()
 require_client_for() {
-  local url=$1 tool=$2 client server
-  client=$(client_major "$tool")
+  local url=$1 tool=$2 client server server_key
+  server_key="server $(url_label "$url" | cut -d/ -f1)"
+  client=${CHECKED_VERSIONS[$tool]:-$(client_major "$tool")}
+  CHECKED_VERSIONS[$tool]=$client
   # A database about to be restored may not exist yet: ask the server's maintenance database.
-  server=$(server_major "$url" 2>/dev/null || server_major "$(url_with_database "$url" postgres)") ||
+  server=${CHECKED_VERSIONS[$server_key]:-$(server_major "$url" 2>/dev/null || server_major "$(url_with_database "$url" postgres)")} ||
     die "cannot connect to $(url_label "$url")"
+  CHECKED_VERSIONS[$server_key]=$server
   if ((client < server)); then
     die "$tool $client cannot work with PostgreSQL $server at $(url_label "$url"): install the version $server client tools and point PG_BIN at their bin folder"
   fi
