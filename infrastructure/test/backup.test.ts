@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { testServerUrl, uniqueName } from '@nexanest/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATABASES, dropDatabases, recreateEmpty, runSql, seedDatabase, snapshotDatabase, type DatabaseName } from './support/seed-databases.ts';
+import { createDatabase, DATABASES, dropDatabases, runSql, wipeDatabase, seedDatabase, snapshotDatabase, type DatabaseName } from './support/seed-databases.ts';
 import { type PrivateRedis, snapshotRedis, startPrivateRedis } from './support/private-redis.ts';
 
 const SCRIPT = resolve(import.meta.dirname, '../scripts/db-manage.sh');
@@ -79,7 +79,7 @@ beforeAll(async () => {
   backupRoot = await mkdtemp(join(tmpdir(), 'nexanest-backups-'));
   redis = await startPrivateRedis();
   for (const name of DATABASES) {
-    await recreateEmpty(testServerUrl(), dbName(name));
+    await createDatabase(testServerUrl(), dbName(name));
     await seedDatabase(dbUrl(name), name);
   }
   await seedRedis();
@@ -111,7 +111,8 @@ describe('db-manage.sh backup and restore', () => {
     for (const file of manifest.files) expect(await sha256(join(folder, file.file))).toBe(file.sha256);
     expect((await readFile(join(folder, 'auth.dump'))).subarray(0, 5).toString()).toBe('PGDMP');
 
-    for (const name of DATABASES) await recreateEmpty(testServerUrl(), dbName(name));
+    for (const name of DATABASES) await wipeDatabase(dbUrl(name));
+    expect(Object.keys((await snapshotAll()).databases.portfolio as object)).not.toContain('public.portfolios');
     await redis.use(0, (client) => client.flushall());
     expect((await snapshotAll()).redis).toEqual({});
 
@@ -173,7 +174,7 @@ describe('db-manage.sh backup and restore', () => {
     expect(await manageFails(['restore', damaged, '--yes'])).toMatch(/checksums do not match/);
     expect(await snapshotAll()).toEqual(changed);
 
-    await manage(['restore', folder, '--yes', '--recreate']);
+    await manage(['restore', folder, '--yes']);
     expect(await snapshotAll()).toEqual(backedUp);
   });
 });

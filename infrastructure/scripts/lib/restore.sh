@@ -34,20 +34,21 @@ restore_timescale_archive() {
 # constraint"): the partitions the archive attaches are dropped first. Both run in one psql
 # transaction, so a failed restore leaves the database as it was.
 partition_drops() {
-  "${PGTOOLS}pg_restore" --list "$1" | awk '$4 == "TABLE" && $5 == "ATTACH" { print $6 "\t" $7 }' |
+  awk '$4 == "TABLE" && $5 == "ATTACH" { print $6 "\t" $7 }' <<<"$1" |
     while IFS=$'\t' read -r schema table; do
       printf 'DROP TABLE IF EXISTS "%s"."%s";\n' "${schema//\"/\"\"}" "${table//\"/\"\"}"
     done
 }
 
 restore_archive() {
-  local url=$1 file=$2
-  if "${PGTOOLS}pg_restore" --list "$file" | grep -q ' EXTENSION - timescaledb'; then
+  local url=$1 file=$2 toc
+  toc=$("${PGTOOLS}pg_restore" --list "$file")
+  if grep -q ' EXTENSION - timescaledb' <<<"$toc"; then
     restore_timescale_archive "$url" "$file"
     return
   fi
   {
-    partition_drops "$file"
+    partition_drops "$toc"
     "${PGTOOLS}pg_restore" --clean --if-exists --file=- "$file"
   } | pg_tool "$url" psql -Xq --no-password --single-transaction -v ON_ERROR_STOP=1 >/dev/null
 }
