@@ -99,6 +99,14 @@ restore_redis() {
   if [[ $aof == yes ]]; then
     [[ $(redis_config appendonly) == no ]] || die "the Redis restarted with AOF on and ignored the RDB: start it with appendonly off for the restore (the old AOF is in $dir/$aofdir.before-restore-$stamp)"
     redis_tool "$REDIS_TARGET" CONFIG SET appendonly yes >/dev/null
+    # The AOF is rewritten in the background: done when no rewrite runs or waits.
+    local tries=0
+    until redis_tool "$REDIS_TARGET" INFO persistence | tr -d '\r' | grep -qx 'aof_rewrite_in_progress:0' &&
+      redis_tool "$REDIS_TARGET" INFO persistence | tr -d '\r' | grep -qx 'aof_rewrite_scheduled:0'; do
+      tries=$((tries + 1))
+      ((tries < 600)) || die "the AOF rewrite has not finished within 120 s"
+      sleep 0.2
+    done
   fi
 }
 

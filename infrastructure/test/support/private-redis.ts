@@ -12,6 +12,8 @@ export interface PrivateRedis {
   url: string;
   /** The shell command that starts this server again (what a restore runs after placing the RDB). */
   startCommand: string;
+  /** Its data folder (the RDB, and the AOF folder when AOF is on). */
+  dir: string;
   /** Runs fn with a client on logical database `db`, disconnected afterwards. */
   use<T>(db: number, fn: (client: Redis) => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -27,7 +29,8 @@ const freePort = () =>
     });
   });
 
-async function waitForPing(port: number): Promise<void> {
+/** Waits until the redis-server on `port` answers PING (it has started and loaded its data). */
+export async function waitForPing(port: number): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const { stdout } = await run('redis-cli', ['-p', String(port), 'PING']).catch(() => ({ stdout: '' }));
     if (stdout.trim() === 'PONG') return;
@@ -41,16 +44,18 @@ async function waitForPing(port: number): Promise<void> {
  * Redis on 6379. No snapshots of its own (`--save ""`) and no wait before a replica transfer, so
  * `redis-cli --rdb` answers at once.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: { appendonly?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'nexanest-redis-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes', '--save', '', '--appendonly', 'no'];
+  const appendonly = options.appendonly ? 'yes' : 'no';
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--daemonize', 'yes', '--save', '', '--appendonly', appendonly];
   args.push('--repl-diskless-sync-delay', '0', '--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'));
   await run('redis-server', args);
   await waitForPing(port);
   return {
     url: `redis://127.0.0.1:${port}`,
     startCommand: ['redis-server', ...args.map((arg) => `'${arg}'`)].join(' '),
+    dir,
     async use(db, fn) {
       const client = new Redis({ host: '127.0.0.1', port, db, maxRetriesPerRequest: 1, lazyConnect: true });
       try {
