@@ -25,10 +25,10 @@ source "$LIB/backup.sh"
 # shellcheck source=lib/restore.sh
 source "$LIB/restore.sh"
 
-COMPOSE_DB="infrastructure/docker/docker-compose.db.yml"
+COMPOSE_DB="docker compose -p nexanest --env-file infrastructure/.env.db -f infrastructure/docker/docker-compose.db.yml"
 
 usage() {
-  sed -n '3,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '4,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # External servers are not ours to start or stop: say what would.
@@ -84,18 +84,18 @@ main() {
   load_env_file "${NEXANEST_ENV_FILE-$ROOT/.env}"
   configure
   case $command in
-    start) if [[ $MODE == embedded ]]; then embedded_start; else external_servers start "docker compose -f $COMPOSE_DB --env-file infrastructure/.env.db up -d"; fi ;;
-    stop) if [[ $MODE == embedded ]]; then embedded_stop; else external_servers stop "docker compose -f $COMPOSE_DB --env-file infrastructure/.env.db stop"; fi ;;
+    start) if [[ $MODE == embedded ]]; then embedded_start; else external_servers start "$COMPOSE_DB up -d"; fi ;;
+    stop) if [[ $MODE == embedded ]]; then embedded_stop; else external_servers stop "$COMPOSE_DB stop"; fi ;;
     restart)
       if [[ $MODE == embedded ]]; then
         embedded_stop
         embedded_start
       else
-        external_servers restart "docker compose -f $COMPOSE_DB --env-file infrastructure/.env.db restart"
+        external_servers restart "$COMPOSE_DB restart"
       fi
       ;;
     status) cmd_status ;;
-    logs) if [[ $MODE == embedded ]]; then embedded_logs; else external_servers "show the logs of" "docker compose -f $COMPOSE_DB --env-file infrastructure/.env.db logs -f"; fi ;;
+    logs) if [[ $MODE == embedded ]]; then embedded_logs; else external_servers "show the logs of" "$COMPOSE_DB logs -f"; fi ;;
     connect-postgres) cmd_connect_postgres "$@" ;;
     connect-timescale) pg_tool "${DB_URL[timescale]}" psql ;;
     connect-redis) redis_tool "$REDIS_TARGET" "$@" ;;
