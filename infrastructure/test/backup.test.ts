@@ -95,7 +95,8 @@ afterAll(async () => {
   if (backupRoot) await rm(backupRoot, { recursive: true, force: true });
 });
 
-describe('db-manage.sh backup and restore', () => {
+// Each test runs the script two to four times (tens of processes): room for a busy 2-core machine.
+describe('db-manage.sh backup and restore', { timeout: 90_000 }, () => {
   it('backs up every database and the Redis RDB, and brings them back after they are wiped', async () => {
     const startedBackup = performance.now();
     const backup = await manage(['backup']);
