@@ -72,6 +72,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.NOTIFICATIONS_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createNotificationsContext({
         db: pool.db,
