@@ -3,6 +3,7 @@ import type { Sql } from '@nexanest/db';
 import type { Identity, Logger } from '@nexanest/graphql';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { Ingest } from './services/ingest-ticks.ts';
+import type { LatestPriceCache } from './cache/latest-price-cache.ts';
 
 /** What the market server needs from the outside world. */
 export interface MarketDeps {
@@ -14,6 +15,8 @@ export interface MarketDeps {
   ingest: Ingest;
   /** Valuation clock; tests pin it. */
   now?: () => Date;
+  /** Latest prices in Redis DB 1 (cache-aside); null without Redis. */
+  latestPriceCache?: LatestPriceCache | null;
 }
 
 export interface MarketContext {
@@ -32,9 +35,15 @@ export const createContextFactory =
   (identity: Identity | null): MarketContext => ({
     identity,
     deps,
-    loaders: createLoaders({ sql: deps.sql, ...(deps.now ? { now: deps.now } : {}) }),
+    loaders: createLoaders(loaderDeps(deps)),
   });
 
+const loaderDeps = (deps: MarketDeps) => ({
+  sql: deps.sql,
+  latestPriceCache: deps.latestPriceCache ?? null,
+  ...(deps.now ? { now: deps.now } : {}),
+});
+
 export const renewLoaders = (context: MarketContext): void => {
-  context.loaders = createLoaders({ sql: context.deps.sql, ...(context.deps.now ? { now: context.deps.now } : {}) });
+  context.loaders = createLoaders(loaderDeps(context.deps));
 };
