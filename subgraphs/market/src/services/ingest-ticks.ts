@@ -43,7 +43,14 @@ export interface PublishedTick {
 /** Runs inside the ingest transaction after the ticks are stored (the backfill's checkpoint). */
 export type InTransaction = (tx: postgres.TransactionSql, result: IngestResult) => Promise<void>;
 
-export type Ingest = (ticks: readonly TickInput[], options?: { inTransaction?: InTransaction }) => Promise<IngestResult>;
+export interface IngestOptions {
+  /** Extra writes that must commit or roll back with the ticks. */
+  inTransaction?: InTransaction;
+  /** false for history (a backfill): stored and cached, but not pushed to live subscribers. */
+  publish?: boolean;
+}
+
+export type Ingest = (ticks: readonly TickInput[], options?: IngestOptions) => Promise<IngestResult>;
 
 export const priceChannel = (symbol: string) => `prices:${symbol}`;
 
@@ -56,7 +63,7 @@ const DAY_MS = 86_400_000;
  * prices go to Redis: a subscriber never sees a price the database lacks. Rejected ticks are
  * neither stored nor published.
  */
-export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[], options: { inTransaction?: InTransaction } = {}): Promise<IngestResult> {
+export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[], options: IngestOptions = {}): Promise<IngestResult> {
   if (ticks.length > MAX_TICKS_PER_CALL) throw badInput(`At most ${MAX_TICKS_PER_CALL} ticks per call`, 'ticks');
   const now = deps.now?.() ?? new Date();
   const symbols = [...new Set(ticks.map((tick) => tick.symbol.toUpperCase()))];
@@ -82,7 +89,7 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[],
   for (const entry of partitions) deps.storage.partitions.add(entry);
 
   await deps.latestPriceCache?.putMany([...latest].map(([symbol, state]) => ({ ...state, symbol })));
-  await publish(deps, stored, latest);
+  if (options.publish !== false) await publish(deps, stored, latest);
   return result;
 }
 
