@@ -84,7 +84,7 @@ const checkpoint = async () => {
 };
 
 describe('CSV backfill', () => {
-  it('stops after the asked number of batches with exactly those batches committed', async () => {
+  it('stops after the asked number of batches with exactly those batches committed', { timeout: 60_000 }, async () => {
     const { code, out } = await startCli(['--batch-size', '250', '--stop-after-batches', '3']).exit;
     expect(out).toContain('stopped: 750 records');
     expect(code).toBe(2);
@@ -95,7 +95,7 @@ describe('CSV backfill', () => {
     expect(Number(count?.n)).toBe(750 - countInvalidIn(750));
   });
 
-  it('resumes after a kill and after a clean stop, and lands every row exactly once', async () => {
+  it('resumes after a kill and after a clean stop, and lands every row exactly once', { timeout: 120_000 }, async () => {
     // Kill the second run once it has committed a batch of its own.
     const run = startCli(['--batch-size', '250']);
     for (let i = 0; i < 600; i++) {
@@ -132,7 +132,7 @@ describe('CSV backfill', () => {
     );
   });
 
-  it('does nothing for a file it has completed', async () => {
+  it('does nothing for a file it has completed', { timeout: 60_000 }, async () => {
     const { code, out } = await startCli([]).exit;
     expect(code).toBe(0);
     expect(out).toContain(`already-complete: 12000 records, ${rows.length} accepted, ${invalid} rejected`);
