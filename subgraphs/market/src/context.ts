@@ -29,6 +29,12 @@ export interface MarketContext {
   loaders: Loaders;
 }
 
+const loaderDeps = (deps: MarketDeps) => ({
+  sql: deps.sql,
+  latestPriceCache: deps.latestPriceCache ?? null,
+  ...(deps.now ? { now: deps.now } : {}),
+});
+
 /** Builds the per-request context from the identity the gateway vouched for. */
 export const createContextFactory =
   (deps: MarketDeps) =>
@@ -37,12 +43,6 @@ export const createContextFactory =
     deps,
     loaders: createLoaders(loaderDeps(deps)),
   });
-
-const loaderDeps = (deps: MarketDeps) => ({
-  sql: deps.sql,
-  latestPriceCache: deps.latestPriceCache ?? null,
-  ...(deps.now ? { now: deps.now } : {}),
-});
 
 export const renewLoaders = (context: MarketContext): void => {
   context.loaders = createLoaders(loaderDeps(context.deps));

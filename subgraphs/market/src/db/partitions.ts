@@ -31,6 +31,3 @@ export async function ensureMonthlyPartitions(
   return missing.map((month) => `${table}:${month}`);
 }
 
-/** Kept for callers of the stock_prices-only form. */
-export const ensureStockPricePartitions = (tx: postgres.TransactionSql | postgres.Sql, cache: PartitionCache, times: readonly Date[]) =>
-  ensureMonthlyPartitions(tx, cache, 'stock_prices', times);
