@@ -9,6 +9,8 @@ export interface TestStack extends Stack {
   client: ReturnType<typeof createGatewayClient>;
   wsUrl: string;
   namespace: string;
+  /** The run's database URLs, for tests that start more replicas of a service. */
+  databases: { auth: string; portfolio: string; analytics: string; notifications: string; timescale: string };
   teardown(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTestStack(options: { demoHistoryDays?: number; redis?
   return {
     ...stack,
     namespace,
+    databases: { auth, portfolio, analytics, notifications, timescale },
     client: createGatewayClient(stack.gatewayUrl),
     wsUrl: stack.gatewayUrl.replace(/^http/, 'ws'),
     async teardown() {

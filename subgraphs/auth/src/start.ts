@@ -83,6 +83,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
     });
     logger.info({ url: running.url }, 'auth subgraph listening');
     return {

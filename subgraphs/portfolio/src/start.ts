@@ -63,6 +63,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      readiness: { postgres: () => pool.sql`select 1` },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

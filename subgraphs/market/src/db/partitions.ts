@@ -30,4 +30,3 @@ export async function ensureMonthlyPartitions(
   await tx`select market_data.ensure_monthly_partitions(${table}, m::timestamptz, m::timestamptz) from unnest(${starts}::text[]) as m`;
   return missing.map((month) => `${table}:${month}`);
 }
-

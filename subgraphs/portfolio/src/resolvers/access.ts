@@ -26,7 +26,7 @@ export function createAccessResolvers(deps: { auth: AuthClient }) {
       /** Only the advisor themself sees their client portfolios; anyone else gets an empty list. */
       async clientPortfolios(user: { id: string }, _args: unknown, ctx: Context): Promise<PortfolioRow[]> {
         const identity = ctx.identity;
-        if (!identity || identity.role !== 'ADVISOR' || identity.userId.toLowerCase() !== user.id.toLowerCase()) return [];
+        if (identity?.role !== 'ADVISOR' || identity.userId.toLowerCase() !== user.id.toLowerCase()) return [];
         if (!hasScope(identity, 'portfolio:read')) return [];
         return ctx.loaders.portfoliosGrantedTo.load(identity.userId.toLowerCase());
       },
