@@ -26,6 +26,18 @@ if (positionals.length !== 1) {
   process.stderr.write('usage: npm run market:backfill -- file.csv [--batch-size 1000] [--stop-after-batches N]\n');
   process.exit(1);
 }
+const positive = (name: 'batch-size' | 'stop-after-batches'): number | undefined => {
+  const text = values[name];
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`--${name} must be a positive integer\n`);
+    process.exit(1);
+  }
+  return value;
+};
+const batchSize = positive('batch-size');
+const stopAfterBatches = positive('stop-after-batches');
 // npm runs scripts from the project root; a relative path means the caller's directory.
 const file = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] as string);
 
@@ -57,8 +69,8 @@ try {
     sql: pool.sql,
     ingest,
     file,
-    ...(values['batch-size'] ? { batchSize: Number(values['batch-size']) } : {}),
-    ...(values['stop-after-batches'] ? { stopAfterBatches: Number(values['stop-after-batches']) } : {}),
+    ...(batchSize ? { batchSize } : {}),
+    ...(stopAfterBatches ? { stopAfterBatches } : {}),
     shouldStop: () => stopping,
     onProgress: (progress) => reporter.update(progress),
     onRejected: (rejection) => {

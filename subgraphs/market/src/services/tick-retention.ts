@@ -80,9 +80,14 @@ async function setTimescaleRetention(sql: Sql, retentionDays: number | null): Pr
 
 /** Runs retention now and then every `intervalMs` until stopped; failures are logged, never thrown. */
 export function startTickRetention(deps: RetentionDeps & { intervalMs: number }): { ready: Promise<void>; stop(): Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
+  let running: Promise<unknown> | null = null;
+  // A slow run (waiting on locks) is never overlapped by the next tick of the timer.
   const run = () => {
-    running = applyTickRetention(deps).catch((error: unknown) => deps.logger?.error({ err: error }, 'raw-tick retention failed'));
+    running ??= applyTickRetention(deps)
+      .catch((error: unknown) => deps.logger?.error({ err: error }, 'raw-tick retention failed'))
+      .finally(() => {
+        running = null;
+      });
     return running;
   };
   const ready = run().then(() => undefined);
