@@ -1,4 +1,4 @@
-import type { Bus } from '@nexanest/bus';
+import { type Bus, probeRedis } from '@nexanest/bus';
 import { createPool, migrateDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -76,9 +76,14 @@ export async function startMarketService(options: MarketServiceOptions): Promise
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.MARKET_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createContextFactory(deps),
       subscriptions: { schema: server.schema },
+      readiness: {
+        timescale: () => pool.sql`select 1`,
+        ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),
+      },
     });
     const simulator = env.MARKET_SIMULATOR === 'on' ? startSimulator(pool, ingest, env, logger) : null;
     await simulator?.start();
