@@ -14,3 +14,4 @@ export {
   type LedgerEntry,
 } from './ledger-entry.ts';
 export { applyEntry, averageCost, emptyPosition, positionOf, type Position } from './position.ts';
+export { entryOf, replayPosition, cashOf, type StoredEntry } from './replay.ts';

@@ -5,6 +5,7 @@ import { holdingResolvers } from './holding.ts';
 import { instrumentResolvers } from './instrument.ts';
 import { createMutationResolvers } from './mutation.ts';
 import { portfolioResolvers } from './portfolio.ts';
+import { createPortfolioMutationResolvers } from './portfolio-mutations.ts';
 import { queryResolvers } from './query.ts';
 import { transactionResolvers } from './transaction.ts';
 import { userResolvers } from './user.ts';
@@ -17,7 +18,7 @@ export function createResolvers(deps: RecordTransactionDeps): Resolvers {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     Query: queryResolvers,
-    Mutation: createMutationResolvers(deps),
+    Mutation: { ...createMutationResolvers(deps), ...createPortfolioMutationResolvers() },
     User: userResolvers,
     Portfolio: portfolioResolvers,
     Holding: holdingResolvers,

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { operation } from '../support/operations.ts';
+import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * Portfolio management through the gateway, with the contract's documents as a client sends them:
+ * settings, archiving, deleting ledger entries, paging the ledger, benchmarks, watchlists, goals,
+ * allocation rules and the valuation fields market contributes.
+ */
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ demoHistoryDays: 30 });
+});
+afterAll(async () => {
+  await stack?.teardown();
+});
+
+type Client = Awaited<ReturnType<typeof registerUser>>['client'];
+const isoMinutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+const codeOf = (response: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) => response.errors?.[0]?.extensions?.code;
+
+async function createPortfolio(client: Client, name = 'Core', baseCurrency = 'USD'): Promise<string> {
+  const created = await client.request(operation('CreatePortfolio'), { input: { name, portfolioType: 'TAXABLE', baseCurrency } });
+  expect(created.errors).toBeUndefined();
+  return created.data?.createPortfolio.id as string;
+}
+
+async function record(client: Client, portfolioId: string, input: Record<string, unknown>) {
+  const response = await client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: isoMinutesAgo(30), ...input } });
+  expect(response.errors, JSON.stringify(input)).toBeUndefined();
+  return response.data?.recordTransaction as { id: string };
+}
+
+const ledgerOf = async (client: Client, id: string) =>
+  (await client.request('query($id: ID!) { portfolio(id: $id) { holdings { symbol quantity } cashBalances { amount currency } } }', { id })).data?.portfolio;
+
+describe('portfolio settings', () => {
+  it('updates and archives a portfolio; an archived ledger refuses entries with CONFLICT', async () => {
+    const user = await registerUser(stack, 'settings');
+    const id = await createPortfolio(user.client, 'Draft');
+    const updated = await user.client.request(operation('UpdatePortfolio'), { id, input: { name: 'Retirement', description: 'Slow and steady' } });
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data?.updatePortfolio).toEqual({ id, name: 'Retirement', description: 'Slow and steady' });
+    const bad = await user.client.request(operation('UpdatePortfolio'), { id, input: { name: '' } });
+    expect(codeOf(bad)).toBe('BAD_USER_INPUT');
+
+    const archived = await user.client.request(operation('ArchivePortfolio'), { id });
+    expect(archived.data?.archivePortfolio).toEqual({ id, isActive: false });
+    const refused = await user.client.request(operation('RecordTransaction'), {
+      input: { portfolioId: id, type: 'DEPOSIT', amount: '10', currency: 'USD', executedAt: isoMinutesAgo(1) },
+    });
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(await ledgerOf(user.client, id)).toEqual({ holdings: [], cashBalances: [] });
+  });
+});
+
+describe('deleting ledger entries', () => {
+  it('deletes a buy and the holding and cash follow; an entry that a later sell needs is refused', async () => {
+    const user = await registerUser(stack, 'deleter');
+    const id = await createPortfolio(user.client);
+    await record(user.client, id, { type: 'DEPOSIT', amount: '2000', executedAt: isoMinutesAgo(60) });
+    const first = await record(user.client, id, { type: 'BUY', symbol: 'AAPL', quantity: '4', price: '100', executedAt: isoMinutesAgo(50) });
+    const second = await record(user.client, id, { type: 'BUY', symbol: 'AAPL', quantity: '2', price: '110', executedAt: isoMinutesAgo(40) });
+    await record(user.client, id, { type: 'SELL', symbol: 'AAPL', quantity: '3', price: '120', executedAt: isoMinutesAgo(30) });
+
+    const deleted = await user.client.request(operation('DeleteTransaction'), { id: second.id });
+    expect(deleted.errors).toBeUndefined();
+    expect(deleted.data?.deleteTransaction).toBe(true);
+    // 2000 - 400 + 360
+    expect(await ledgerOf(user.client, id)).toEqual({ holdings: [{ symbol: 'AAPL', quantity: '1' }], cashBalances: [{ amount: '1960', currency: 'USD' }] });
+
+    const oversell = await user.client.request(operation('DeleteTransaction'), { id: first.id });
+    expect(codeOf(oversell)).toBe('BAD_USER_INPUT');
+    expect(await ledgerOf(user.client, id)).toEqual({ holdings: [{ symbol: 'AAPL', quantity: '1' }], cashBalances: [{ amount: '1960', currency: 'USD' }] });
+  });
+});
+
+describe("another user's portfolio", () => {
+  it('answers NOT_FOUND to UpdatePortfolio, ArchivePortfolio and DeleteTransaction and writes nothing', async () => {
+    const owner = await registerUser(stack, 'victim');
+    const intruder = await registerUser(stack, 'intruder');
+    const id = await createPortfolio(owner.client, 'Private');
+    const deposit = await record(owner.client, id, { type: 'DEPOSIT', amount: '500' });
+
+    expect(codeOf(await intruder.client.request(operation('UpdatePortfolio'), { id, input: { name: 'Mine now' } }))).toBe('NOT_FOUND');
+    expect(codeOf(await intruder.client.request(operation('ArchivePortfolio'), { id }))).toBe('NOT_FOUND');
+    expect(codeOf(await intruder.client.request(operation('DeleteTransaction'), { id: deposit.id }))).toBe('NOT_FOUND');
+
+    const after = await owner.client.request('query($id: ID!) { portfolio(id: $id) { name isActive cashBalances { amount } } }', { id });
+    expect(after.data?.portfolio).toEqual({ name: 'Private', isActive: true, cashBalances: [{ amount: '500' }] });
+  });
+});
