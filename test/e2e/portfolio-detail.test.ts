@@ -75,6 +75,30 @@ describe('deleting ledger entries', () => {
   });
 });
 
+describe('the ledger, page by page', () => {
+  it('pages Portfolio.transactions newest first through the gateway', async () => {
+    const user = await registerUser(stack, 'pager');
+    const id = await createPortfolio(user.client);
+    for (let i = 1; i <= 5; i++) await record(user.client, id, { type: 'DEPOSIT', amount: `${i}`, executedAt: isoMinutesAgo(100 - i) });
+    const query = `query($id: ID!, $after: String) { portfolio(id: $id) {
+      transactions(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id type executedAt amount { amount } } } } } }`;
+    const amounts: string[] = [];
+    let after: string | null = null;
+    for (let pageNo = 0; pageNo < 5; pageNo++) {
+      const response: { data?: Record<string, any> | null; errors?: unknown } = await user.client.request(query, { id, after });
+      expect(response.errors).toBeUndefined();
+      const connection = response.data?.portfolio.transactions;
+      expect(connection.totalCount).toBe(5);
+      amounts.push(...connection.edges.map((edge: { node: { amount: { amount: string } } }) => edge.node.amount.amount));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(amounts).toEqual(['5', '4', '3', '2', '1']);
+    const tooMany = await user.client.request('query($id: ID!) { portfolio(id: $id) { transactions(first: 101) { totalCount } } }', { id });
+    expect(codeOf(tooMany)).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe("another user's portfolio", () => {
   it('answers NOT_FOUND to UpdatePortfolio, ArchivePortfolio and DeleteTransaction and writes nothing', async () => {
     const owner = await registerUser(stack, 'victim');
