@@ -99,6 +99,17 @@ describe('the ledger, page by page', () => {
   });
 });
 
+describe('benchmark', () => {
+  it('sets the benchmark and answers its name from market', async () => {
+    const user = await registerUser(stack, 'bench');
+    const id = await createPortfolio(user.client);
+    const response = await user.client.request(operation('SetPortfolioBenchmark'), { portfolioId: id, symbol: 'QQQ' });
+    expect(response.errors).toBeUndefined();
+    expect(response.data?.setPortfolioBenchmark).toEqual({ id, benchmark: { symbol: 'QQQ', name: expect.stringMatching(/Nasdaq|QQQ/i) } });
+    expect(codeOf(await user.client.request(operation('SetPortfolioBenchmark'), { portfolioId: id, symbol: 'ZZZZ' }))).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe("another user's portfolio", () => {
   it('answers NOT_FOUND to UpdatePortfolio, ArchivePortfolio and DeleteTransaction and writes nothing', async () => {
     const owner = await registerUser(stack, 'victim');
@@ -109,6 +120,7 @@ describe("another user's portfolio", () => {
     expect(codeOf(await intruder.client.request(operation('UpdatePortfolio'), { id, input: { name: 'Mine now' } }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('ArchivePortfolio'), { id }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('DeleteTransaction'), { id: deposit.id }))).toBe('NOT_FOUND');
+    expect(codeOf(await intruder.client.request(operation('SetPortfolioBenchmark'), { portfolioId: id, symbol: 'AAPL' }))).toBe('NOT_FOUND');
 
     const after = await owner.client.request('query($id: ID!) { portfolio(id: $id) { name isActive cashBalances { amount } } }', { id });
     expect(after.data?.portfolio).toEqual({ name: 'Private', isActive: true, cashBalances: [{ amount: '500' }] });

@@ -173,3 +173,27 @@ describe('deleteTransaction', () => {
     expect(await stored(id)).toMatchObject({ cash: [{ currency: 'USD', amount: '50' }], transactions: 1 });
   });
 });
+
+describe('setPortfolioBenchmark', () => {
+  const SET = `mutation($p: ID!, $s: String!) { setPortfolioBenchmark(portfolioId: $p, symbol: $s) { id benchmark { symbol } } }`;
+  it('sets a benchmark from the universe, in any case', async () => {
+    const owner = newUser();
+    const id = await givenPortfolio(h.run, owner);
+    expect((await h.run(owner, `query($id: ID!) { portfolio(id: $id) { benchmark { symbol } } }`, { id })).data?.portfolio.benchmark).toEqual({
+      symbol: 'SPY',
+    });
+    const answer = await h.run(owner, SET, { p: id, s: ' msft ' });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.setPortfolioBenchmark).toEqual({ id, benchmark: { symbol: 'MSFT' } });
+  });
+
+  it('refuses an unknown symbol with BAD_USER_INPUT and another user with NOT_FOUND, writing nothing', async () => {
+    const owner = newUser();
+    const id = await givenPortfolio(h.run, owner);
+    expect(codeOf(await h.run(owner, SET, { p: id, s: 'NOPE' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await h.run(owner, SET, { p: id, s: '' }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await h.run(newUser(), SET, { p: id, s: 'AAPL' }))).toBe('NOT_FOUND');
+    const [row] = await h.pool.sql`select benchmark_symbol from portfolios where id = ${id}`;
+    expect(row?.benchmark_symbol).toBe('SPY');
+  });
+});

@@ -18,7 +18,7 @@ export function createResolvers(deps: RecordTransactionDeps): Resolvers {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     Query: queryResolvers,
-    Mutation: { ...createMutationResolvers(deps), ...createPortfolioMutationResolvers() },
+    Mutation: { ...createMutationResolvers(deps), ...createPortfolioMutationResolvers(deps) },
     User: userResolvers,
     Portfolio: portfolioResolvers,
     Holding: holdingResolvers,

@@ -2,7 +2,8 @@ import { requireScope } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { PortfolioRow } from '../db/schema/index.ts';
 import { deleteTransaction } from '../services/delete-transaction.ts';
-import { archivePortfolio, updatePortfolio, type UpdatePortfolioInput } from '../services/update-portfolio.ts';
+import type { MarketClient } from '../market-client.ts';
+import { archivePortfolio, setPortfolioBenchmark, updatePortfolio, type UpdatePortfolioInput } from '../services/update-portfolio.ts';
 
 /** Forgets what this request has read of a portfolio, so the answer shows it after the write. */
 function forget(ctx: Context, portfolio: PortfolioRow | { id: string }): void {
@@ -13,7 +14,7 @@ function forget(ctx: Context, portfolio: PortfolioRow | { id: string }): void {
 }
 
 /** Mutations on an existing portfolio: settings, archiving, removing ledger entries. */
-export function createPortfolioMutationResolvers() {
+export function createPortfolioMutationResolvers(deps: { market: MarketClient }) {
   return {
     async updatePortfolio(_parent: unknown, args: { id: string; input: UpdatePortfolioInput }, ctx: Context): Promise<PortfolioRow> {
       const identity = requireScope(ctx.identity, 'portfolio:write');
@@ -32,6 +33,12 @@ export function createPortfolioMutationResolvers() {
       const { portfolioId } = await deleteTransaction(await ctx.db(), identity, args.id);
       forget(ctx, { id: portfolioId });
       return true;
+    },
+    async setPortfolioBenchmark(_parent: unknown, args: { portfolioId: string; symbol: string }, ctx: Context): Promise<PortfolioRow> {
+      const identity = requireScope(ctx.identity, 'portfolio:write');
+      const row = await setPortfolioBenchmark(await ctx.db(), deps.market, identity, args.portfolioId, args.symbol);
+      forget(ctx, row);
+      return row;
     },
   };
 }

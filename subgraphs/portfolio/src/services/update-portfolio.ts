@@ -1,10 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { notFound, type Identity } from '@nexanest/graphql';
+import { badInput, notFound, type Identity } from '@nexanest/graphql';
 import type { PortfolioDb } from '../db/index.ts';
 import { portfolios, type PortfolioRow } from '../db/schema/index.ts';
+import { normalizeSymbol } from '../domain/index.ts';
 import { isUuid } from '../ids.ts';
+import type { MarketClient } from '../market-client.ts';
 import { checkDescription, checkName } from './create-portfolio.ts';
 import { lockOwnedPortfolio } from './portfolio-lock.ts';
+import { ruled } from './ruled.ts';
 
 export interface UpdatePortfolioInput {
   name?: string | null;
@@ -42,6 +45,23 @@ export async function archivePortfolio(db: PortfolioDb, identity: Identity, id: 
   const [row] = await db
     .update(portfolios)
     .set({ isActive: false, updatedAt: sql`now()` })
+    .where(and(eq(portfolios.id, id.toLowerCase()), eq(portfolios.ownerId, identity.userId.toLowerCase())))
+    .returning();
+  if (!row) throw notFound('Portfolio');
+  return row;
+}
+
+/**
+ * Sets the instrument the caller's portfolio is compared with. The symbol must be in market's
+ * universe (asked before any lock is taken); anything else is BAD_USER_INPUT and writes nothing.
+ */
+export async function setPortfolioBenchmark(db: PortfolioDb, market: MarketClient, identity: Identity, id: string, symbol: string): Promise<PortfolioRow> {
+  const wanted = ruled(() => normalizeSymbol(symbol, 'BUY'));
+  if (!(await market.findInstrument(wanted))) throw badInput(`Unknown symbol ${wanted}`, 'symbol');
+  if (!isUuid(id) || !isUuid(identity.userId)) throw notFound('Portfolio');
+  const [row] = await db
+    .update(portfolios)
+    .set({ benchmarkSymbol: wanted, updatedAt: sql`now()` })
     .where(and(eq(portfolios.id, id.toLowerCase()), eq(portfolios.ownerId, identity.userId.toLowerCase())))
     .returning();
   if (!row) throw notFound('Portfolio');
