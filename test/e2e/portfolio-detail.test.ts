@@ -110,8 +110,36 @@ describe('benchmark', () => {
   });
 });
 
+describe('watchlists', () => {
+  it('creates a watchlist, adds symbols (twice is a no-op) and lists them with prices from market', async () => {
+    const user = await registerUser(stack, 'watcher');
+    const created = await user.client.request(operation('CreateWatchlist'), { name: 'Chips' });
+    expect(created.errors).toBeUndefined();
+    const watchlistId = created.data?.createWatchlist.id as string;
+    expect(created.data?.createWatchlist).toEqual({ id: watchlistId, name: 'Chips' });
+    for (const symbol of ['NVDA', 'ASML', 'nvda']) {
+      const added = await user.client.request(operation('AddWatchlistItem'), { watchlistId, symbol });
+      expect(added.errors, symbol).toBeUndefined();
+    }
+    const last = await user.client.request(operation('AddWatchlistItem'), { watchlistId, symbol: 'NVDA' });
+    expect(last.data?.addWatchlistItem).toEqual({ id: watchlistId, items: [{ symbol: 'NVDA' }, { symbol: 'ASML' }] });
+    expect(codeOf(await user.client.request(operation('AddWatchlistItem'), { watchlistId, symbol: 'NOPE' }))).toBe('BAD_USER_INPUT');
+
+    const listed = await user.client.request(operation('Watchlists'));
+    expect(listed.errors).toBeUndefined();
+    const [watchlist] = listed.data!.me.watchlists;
+    expect(watchlist).toMatchObject({ id: watchlistId, name: 'Chips' });
+    expect(watchlist.items.map((item: { symbol: string }) => item.symbol)).toEqual(['NVDA', 'ASML']);
+    for (const item of watchlist.items) {
+      expect(item.instrument.name).toEqual(expect.any(String));
+      expect(item.instrument.latestPrice.price).toMatch(/^\d+(\.\d+)?$/);
+      expect(typeof item.instrument.latestPrice.changePercent).toBe('number');
+    }
+  });
+});
+
 describe("another user's portfolio", () => {
-  it('answers NOT_FOUND to UpdatePortfolio, ArchivePortfolio and DeleteTransaction and writes nothing', async () => {
+  it('answers NOT_FOUND to every write on a portfolio or watchlist of someone else and writes nothing', async () => {
     const owner = await registerUser(stack, 'victim');
     const intruder = await registerUser(stack, 'intruder');
     const id = await createPortfolio(owner.client, 'Private');
@@ -121,6 +149,11 @@ describe("another user's portfolio", () => {
     expect(codeOf(await intruder.client.request(operation('ArchivePortfolio'), { id }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('DeleteTransaction'), { id: deposit.id }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('SetPortfolioBenchmark'), { portfolioId: id, symbol: 'AAPL' }))).toBe('NOT_FOUND');
+
+    const watchlist = await owner.client.request(operation('CreateWatchlist'), { name: 'Mine' });
+    const watchlistId = watchlist.data?.createWatchlist.id as string;
+    expect(codeOf(await intruder.client.request(operation('AddWatchlistItem'), { watchlistId, symbol: 'AAPL' }))).toBe('NOT_FOUND');
+    expect((await owner.client.request(operation('Watchlists'))).data?.me.watchlists).toEqual([{ id: watchlistId, name: 'Mine', items: [] }]);
 
     const after = await owner.client.request('query($id: ID!) { portfolio(id: $id) { name isActive cashBalances { amount } } }', { id });
     expect(after.data?.portfolio).toEqual({ name: 'Private', isActive: true, cashBalances: [{ amount: '500' }] });

@@ -9,6 +9,7 @@ import { createPortfolioMutationResolvers } from './portfolio-mutations.ts';
 import { queryResolvers } from './query.ts';
 import { transactionResolvers } from './transaction.ts';
 import { userResolvers } from './user.ts';
+import { createWatchlistMutationResolvers, userWatchlistResolvers, watchlistItemResolvers, watchlistResolvers } from './watchlist.ts';
 
 export type Resolvers = SubgraphDefinition<Context>['resolvers'];
 
@@ -18,11 +19,13 @@ export function createResolvers(deps: RecordTransactionDeps): Resolvers {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     Query: queryResolvers,
-    Mutation: { ...createMutationResolvers(deps), ...createPortfolioMutationResolvers(deps) },
-    User: userResolvers,
+    Mutation: { ...createMutationResolvers(deps), ...createPortfolioMutationResolvers(deps), ...createWatchlistMutationResolvers(deps) },
+    User: { ...userResolvers, ...userWatchlistResolvers },
     Portfolio: portfolioResolvers,
     Holding: holdingResolvers,
     Instrument: instrumentResolvers,
     Transaction: transactionResolvers,
+    Watchlist: watchlistResolvers,
+    WatchlistItem: watchlistItemResolvers,
   };
 }

@@ -3,3 +3,4 @@ export { transactions, type TransactionRow } from './transactions.ts';
 export { holdings, type HoldingRow } from './holdings.ts';
 export { cashBalances, type CashBalanceRow } from './cash-balances.ts';
 export { portfolioAccess, type PortfolioAccessRow } from './portfolio-access.ts';
+export { watchlists, watchlistItems, type WatchlistRow, type WatchlistItemRow } from './watchlists.ts';
