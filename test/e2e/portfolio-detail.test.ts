@@ -138,6 +138,32 @@ describe('watchlists', () => {
   });
 });
 
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const CREATE_GOAL_FIELDS = 'mutation($input: CreateGoalInput!) { createGoal(input: $input) { id name targetAmount { amount currency } targetDate } }';
+
+describe('goals and allocation rules', () => {
+  it('sets a goal and allocation rules and reads them back on the portfolio', async () => {
+    const user = await registerUser(stack, 'planner');
+    const id = await createPortfolio(user.client, 'Plans', 'EUR');
+    const goal = await user.client.request(CREATE_GOAL_FIELDS, {
+      input: { portfolioId: id, name: 'Sabbatical', targetAmount: '30000', targetDate: inDays(400) },
+    });
+    expect(goal.errors).toBeUndefined();
+    expect(goal.data?.createGoal).toMatchObject({ name: 'Sabbatical', targetAmount: { amount: '30000', currency: 'EUR' } });
+    const rule = await user.client.request(operation('SetAllocationRule'), {
+      input: { portfolioId: id, dimension: 'ASSET_CLASS', key: 'ETF', targetWeight: 0.7, tolerance: 0.05 },
+    });
+    expect(rule.errors).toBeUndefined();
+    expect(rule.data?.setAllocationRule).toEqual({ id: expect.any(String), key: 'ETF', targetWeight: 0.7, tolerance: 0.05 });
+    const tooMuch = await user.client.request(operation('SetAllocationRule'), {
+      input: { portfolioId: id, dimension: 'ASSET_CLASS', key: 'STOCK', targetWeight: 0.4, tolerance: 0.05 },
+    });
+    expect(codeOf(tooMuch)).toBe('BAD_USER_INPUT');
+    const read = await user.client.request('query($id: ID!) { portfolio(id: $id) { goals { name } allocationRules { key targetWeight } } }', { id });
+    expect(read.data?.portfolio).toEqual({ goals: [{ name: 'Sabbatical' }], allocationRules: [{ key: 'ETF', targetWeight: 0.7 }] });
+  });
+});
+
 describe("another user's portfolio", () => {
   it('answers NOT_FOUND to every write on a portfolio or watchlist of someone else and writes nothing', async () => {
     const owner = await registerUser(stack, 'victim');
@@ -149,6 +175,15 @@ describe("another user's portfolio", () => {
     expect(codeOf(await intruder.client.request(operation('ArchivePortfolio'), { id }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('DeleteTransaction'), { id: deposit.id }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('SetPortfolioBenchmark'), { portfolioId: id, symbol: 'AAPL' }))).toBe('NOT_FOUND');
+
+    const goal = await intruder.client.request(CREATE_GOAL_FIELDS, { input: { portfolioId: id, name: 'x', targetAmount: '1', targetDate: inDays(30) } });
+    expect(codeOf(goal)).toBe('NOT_FOUND');
+    const rule = await intruder.client.request(operation('SetAllocationRule'), {
+      input: { portfolioId: id, dimension: 'SYMBOL', key: 'AAPL', targetWeight: 0.5, tolerance: 0.1 },
+    });
+    expect(codeOf(rule)).toBe('NOT_FOUND');
+    const plans = await owner.client.request('query($id: ID!) { portfolio(id: $id) { goals { id } allocationRules { id } } }', { id });
+    expect(plans.data?.portfolio).toEqual({ goals: [], allocationRules: [] });
 
     const watchlist = await owner.client.request(operation('CreateWatchlist'), { name: 'Mine' });
     const watchlistId = watchlist.data?.createWatchlist.id as string;

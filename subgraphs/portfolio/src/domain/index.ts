@@ -15,3 +15,4 @@ export {
 } from './ledger-entry.ts';
 export { applyEntry, averageCost, emptyPosition, positionOf, type Position } from './position.ts';
 export { entryOf, replayPosition, cashOf, type StoredEntry } from './replay.ts';
+export { ALLOCATION_DIMENSIONS, ASSET_CLASSES, normalizeRuleKey, fractionOf, checkTargetsFit, type AllocationDimension } from './allocation-rule.ts';

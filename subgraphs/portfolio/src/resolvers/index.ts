@@ -5,6 +5,7 @@ import { holdingResolvers } from './holding.ts';
 import { instrumentResolvers } from './instrument.ts';
 import { createMutationResolvers } from './mutation.ts';
 import { portfolioResolvers } from './portfolio.ts';
+import { allocationRuleResolvers, createPlanningMutationResolvers, goalResolvers, portfolioPlanningResolvers } from './planning.ts';
 import { createPortfolioMutationResolvers } from './portfolio-mutations.ts';
 import { queryResolvers } from './query.ts';
 import { transactionResolvers } from './transaction.ts';
@@ -19,13 +20,20 @@ export function createResolvers(deps: RecordTransactionDeps): Resolvers {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     Query: queryResolvers,
-    Mutation: { ...createMutationResolvers(deps), ...createPortfolioMutationResolvers(deps), ...createWatchlistMutationResolvers(deps) },
+    Mutation: {
+      ...createMutationResolvers(deps),
+      ...createPortfolioMutationResolvers(deps),
+      ...createWatchlistMutationResolvers(deps),
+      ...createPlanningMutationResolvers(deps),
+    },
     User: { ...userResolvers, ...userWatchlistResolvers },
-    Portfolio: portfolioResolvers,
+    Portfolio: { ...portfolioResolvers, ...portfolioPlanningResolvers },
     Holding: holdingResolvers,
     Instrument: instrumentResolvers,
     Transaction: transactionResolvers,
     Watchlist: watchlistResolvers,
+    Goal: goalResolvers,
+    AllocationRule: allocationRuleResolvers,
     WatchlistItem: watchlistItemResolvers,
   };
 }
