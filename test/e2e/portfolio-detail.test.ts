@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation } from '../support/operations.ts';
-import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
+import { Decimal } from 'decimal.js';
+import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 /**
  * Portfolio management through the gateway, with the contract's documents as a client sends them:
@@ -161,6 +162,83 @@ describe('goals and allocation rules', () => {
     expect(codeOf(tooMuch)).toBe('BAD_USER_INPUT');
     const read = await user.client.request('query($id: ID!) { portfolio(id: $id) { goals { name } allocationRules { key targetWeight } } }', { id });
     expect(read.data?.portfolio).toEqual({ goals: [{ name: 'Sabbatical' }], allocationRules: [{ key: 'ETF', targetWeight: 0.7 }] });
+  });
+});
+
+/** PortfolioDetail's fields that this branch serves (performance, snapshots and riskMetrics come from analytics). */
+const DETAIL = `query($id: ID!) { portfolio(id: $id) {
+  id name description portfolioType baseCurrency isActive createdAt
+  owner { id email }
+  totalValue { amount currency }
+  cashBalance { amount currency }
+  holdings { symbol quantity costBasis { amount currency } marketValue { amount currency } weight }
+  transactions(first: 20) { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id type symbol quantity price fees currency executedAt } } }
+  allocation(by: ASSET_CLASS) { key value { amount currency } weight }
+  goals { id name targetAmount { amount currency } targetDate progress }
+  allocationRules { id key targetWeight tolerance currentWeight drift }
+} }`;
+
+describe('valuation at real prices', () => {
+  it('answers the PortfolioDetail fields, goal progress, rule drift and a rebalance plan from market prices and FX', async () => {
+    const admin = await adminClient(stack);
+    const time = new Date(Date.now() - 1000).toISOString();
+    const ingested = await admin.request(operation('IngestPrices'), {
+      ticks: [
+        { symbol: 'AAPL', price: '200', time, volume: '1' },
+        { symbol: 'SPY', price: '500', time, volume: '1' },
+      ],
+    });
+    expect(ingested.data?.ingestPrices.accepted).toBe(2);
+
+    const user = await registerUser(stack, 'valued');
+    const id = await createPortfolio(user.client, 'Valued');
+    await record(user.client, id, { type: 'DEPOSIT', amount: '10000', executedAt: isoMinutesAgo(60) });
+    await record(user.client, id, { type: 'DEPOSIT', amount: '1000', currency: 'EUR', executedAt: isoMinutesAgo(60) });
+    await record(user.client, id, { type: 'BUY', symbol: 'AAPL', quantity: '10', price: '150', executedAt: isoMinutesAgo(50) });
+    await record(user.client, id, { type: 'BUY', symbol: 'SPY', quantity: '4', price: '400', executedAt: isoMinutesAgo(40) });
+    const goal = await user.client.request(operation('CreateGoal'), {
+      input: { portfolioId: id, name: 'House', targetAmount: '20000', targetDate: inDays(700) },
+    });
+    expect(goal.errors).toBeUndefined();
+    const rule = await user.client.request(operation('SetAllocationRule'), {
+      input: { portfolioId: id, dimension: 'SYMBOL', key: 'AAPL', targetWeight: 0.3, tolerance: 0.05 },
+    });
+    expect(rule.errors).toBeUndefined();
+
+    const fx = await user.client.request('{ fxRate(base: "EUR", quote: "USD") { rate } }');
+    const eurUsd = new Decimal(fx.data?.fxRate.rate);
+    // Cash: 10000 - 1500 - 1600 = 6900 USD, and 1000 EUR at the latest rate.
+    const cash = new Decimal(6900).add(eurUsd.mul(1000));
+    const money4 = (value: Decimal) => value.toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN).toFixed();
+
+    const detail = await user.client.request(DETAIL, { id });
+    expect(detail.errors).toBeUndefined();
+    const portfolio = detail.data?.portfolio;
+    expect(portfolio).toMatchObject({ id, name: 'Valued', baseCurrency: 'USD', isActive: true, owner: { id: user.userId, email: user.email } });
+    expect(portfolio.cashBalance).toEqual({ amount: money4(cash), currency: 'USD' });
+    expect(portfolio.totalValue).toEqual({ amount: money4(cash.add(4000)), currency: 'USD' });
+    expect(portfolio.holdings).toEqual([
+      { symbol: 'AAPL', quantity: '10', costBasis: { amount: '1500', currency: 'USD' }, marketValue: { amount: '2000', currency: 'USD' }, weight: 0.5 },
+      { symbol: 'SPY', quantity: '4', costBasis: { amount: '1600', currency: 'USD' }, marketValue: { amount: '2000', currency: 'USD' }, weight: 0.5 },
+    ]);
+    expect(portfolio.transactions.totalCount).toBe(4);
+    expect(portfolio.transactions.edges.map((edge: { node: { type: string } }) => edge.node.type)).toEqual(['BUY', 'BUY', 'DEPOSIT', 'DEPOSIT']);
+    expect(portfolio.allocation).toEqual([
+      { key: 'ETF', value: { amount: '2000', currency: 'USD' }, weight: 0.5 },
+      { key: 'STOCK', value: { amount: '2000', currency: 'USD' }, weight: 0.5 },
+    ]);
+    expect(portfolio.goals).toHaveLength(1);
+    expect(portfolio.goals[0].progress).toBeCloseTo(cash.add(4000).div(20000).toNumber(), 12);
+    expect(goal.data?.createGoal.progress).toBeCloseTo(cash.add(4000).div(20000).toNumber(), 12);
+    expect(portfolio.allocationRules).toEqual([{ id: expect.any(String), key: 'AAPL', targetWeight: 0.3, tolerance: 0.05, currentWeight: 0.5, drift: 0.2 }]);
+
+    // AAPL is 2000 of 4000: to weigh 0.3 after the trade it must be 0.3 x 2000 / 0.7 = 857.142857...,
+    // so 1142.857142.../200 = 5.714285714... shares are sold, rounded toward zero to 5.714285.
+    const plan = await user.client.request(operation('RebalancePlan'), { portfolioId: id });
+    expect(plan.errors).toBeUndefined();
+    expect(plan.data?.portfolio.rebalancePlan).toEqual([
+      { symbol: 'AAPL', action: 'SELL', quantity: '5.714285', estimatedValue: { amount: '1142.857', currency: 'USD' } },
+    ]);
   });
 });
 
