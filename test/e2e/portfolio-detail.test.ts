@@ -140,17 +140,17 @@ describe('watchlists', () => {
 });
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
-const CREATE_GOAL_FIELDS = 'mutation($input: CreateGoalInput!) { createGoal(input: $input) { id name targetAmount { amount currency } targetDate } }';
 
 describe('goals and allocation rules', () => {
   it('sets a goal and allocation rules and reads them back on the portfolio', async () => {
     const user = await registerUser(stack, 'planner');
     const id = await createPortfolio(user.client, 'Plans', 'EUR');
-    const goal = await user.client.request(CREATE_GOAL_FIELDS, {
+    const goal = await user.client.request(operation('CreateGoal'), {
       input: { portfolioId: id, name: 'Sabbatical', targetAmount: '30000', targetDate: inDays(400) },
     });
     expect(goal.errors).toBeUndefined();
-    expect(goal.data?.createGoal).toMatchObject({ name: 'Sabbatical', targetAmount: { amount: '30000', currency: 'EUR' } });
+    // Nothing held and no cash yet: no progress.
+    expect(goal.data?.createGoal).toMatchObject({ name: 'Sabbatical', targetAmount: { amount: '30000', currency: 'EUR' }, progress: 0 });
     const rule = await user.client.request(operation('SetAllocationRule'), {
       input: { portfolioId: id, dimension: 'ASSET_CLASS', key: 'ETF', targetWeight: 0.7, tolerance: 0.05 },
     });
@@ -254,7 +254,7 @@ describe("another user's portfolio", () => {
     expect(codeOf(await intruder.client.request(operation('DeleteTransaction'), { id: deposit.id }))).toBe('NOT_FOUND');
     expect(codeOf(await intruder.client.request(operation('SetPortfolioBenchmark'), { portfolioId: id, symbol: 'AAPL' }))).toBe('NOT_FOUND');
 
-    const goal = await intruder.client.request(CREATE_GOAL_FIELDS, { input: { portfolioId: id, name: 'x', targetAmount: '1', targetDate: inDays(30) } });
+    const goal = await intruder.client.request(operation('CreateGoal'), { input: { portfolioId: id, name: 'x', targetAmount: '1', targetDate: inDays(30) } });
     expect(codeOf(goal)).toBe('NOT_FOUND');
     const rule = await intruder.client.request(operation('SetAllocationRule'), {
       input: { portfolioId: id, dimension: 'SYMBOL', key: 'AAPL', targetWeight: 0.5, tolerance: 0.1 },
