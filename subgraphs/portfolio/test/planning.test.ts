@@ -105,6 +105,18 @@ describe('setAllocationRule', () => {
   });
 });
 
+describe('concurrent rules', () => {
+  it('lets only one of two concurrent rules through when together they would promise more than 1', async () => {
+    const owner = newUser();
+    const id = await givenPortfolio(h.run, owner);
+    const replica = h.replica();
+    const answers = await Promise.all([h.run(owner, SET_RULE, rule(id, 'SYMBOL', 'AAPL', 0.6)), replica.run(owner, SET_RULE, rule(id, 'SYMBOL', 'MSFT', 0.6))]);
+    expect(answers.map((answer) => (answer.errors ? codeOf(answer) : 'ok')).sort()).toEqual(['BAD_USER_INPUT', 'ok']);
+    const [row] = await h.pool.sql`select count(*)::int as n, sum(target_weight)::text as total from allocation_rules where portfolio_id = ${id}`;
+    expect(row).toEqual({ n: 1, total: '0.6' });
+  });
+});
+
 describe("another user's portfolio", () => {
   it('answers NOT_FOUND to createGoal and setAllocationRule, for an advisor too, and writes nothing', async () => {
     const owner = newUser();
