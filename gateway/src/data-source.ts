@@ -1,6 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, IDENTITY_HEADER, signClientIp } from '@nexanest/graphql';
+import type { Histogram } from 'prom-client';
+import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, currentRequestId, IDENTITY_HEADER, REQUEST_ID_HEADER, signClientIp } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 
 type SubgraphContext = GatewayContext & Record<string, unknown>;
@@ -25,6 +26,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     url: string,
     timeoutMs: number,
     private readonly identitySecret: string,
+    private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
   ) {
     super({
       url,
@@ -38,6 +40,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     const context = options.context as Partial<GatewayContext>;
     const token = await context.identityToken?.();
     if (token) options.request.http?.headers.set(IDENTITY_HEADER, token);
+    const requestId = currentRequestId();
+    if (requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
     if (context.clientIp) {
       options.request.http?.headers.set(CLIENT_IP_HEADER, context.clientIp);
       options.request.http?.headers.set(CLIENT_IP_SIGNATURE_HEADER, signClientIp(context.clientIp, this.identitySecret));
@@ -45,9 +49,13 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<SubgraphContext>): Promise<Response> {
+    const stop = this.fetchDuration?.startTimer({ subgraph: this.serviceName });
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      stop?.({ outcome: response.errors?.length ? 'error' : 'ok' });
+      return response;
     } catch (error) {
+      stop?.({ outcome: 'failed' });
       const errors = graphqlErrorsIn(error);
       if (errors) return { errors };
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');

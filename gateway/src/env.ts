@@ -29,12 +29,20 @@ export const gatewayEnvSchema = baseEnvSchema
     MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(2000),
     /** Most directives an operation may use. */
     MAX_QUERY_DIRECTIVES: z.coerce.number().int().min(0).default(20),
+    /** Time each health check (a subgraph's readiness, a Redis ping) gets before it counts as failing. */
+    HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
+    /** WebSocket heartbeat: clients (and upstream subgraph sockets) are pinged this often; a silent one is closed. */
+    WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+    /** Subscription events a slow client may have waiting before its oldest are dropped. */
+    WS_SUBSCRIBER_QUEUE: z.coerce.number().int().min(1).default(256),
     /** Size of the in-memory LRU cache of automatic persisted queries, in bytes of query text. */
     APQ_CACHE_BYTES: z.coerce
       .number()
       .int()
       .min(1024)
       .default(8 * 1024 * 1024),
+    /** GraphiQL at `/` and, for a browser, at `/graphql`. Default: on, except in production. */
+    GATEWAY_PLAYGROUND: z.enum(['on', 'off']).optional(),
   })
   // Production names every subgraph: the supergraph's routing URLs are local development addresses.
   .superRefine(productionGuard(['AUTH_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL', 'MARKET_SUBGRAPH_URL', 'ANALYTICS_SUBGRAPH_URL', 'NOTIFICATIONS_SUBGRAPH_URL']));
@@ -65,3 +73,6 @@ export function queryLimitsFrom(env: GatewayEnv): QueryLimits {
     maxDirectives: env.MAX_QUERY_DIRECTIVES,
   };
 }
+
+/** Whether the gateway serves the playground: GATEWAY_PLAYGROUND when set, else everywhere but production. */
+export const playgroundEnabled = (env: GatewayEnv) => (env.GATEWAY_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'on')) === 'on';

@@ -2,7 +2,7 @@ import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import type { Logger } from '@nexanest/graphql';
+import { createServiceMetrics, type Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
 import { createGatewayFormatError } from './format-error.ts';
@@ -33,9 +33,17 @@ const DEFAULT_APQ_CACHE_BYTES = 8 * 1024 * 1024;
  * supergraph. Data sources are shared by queries and subscription events.
  */
 export function createGatewayServer(options: GatewayOptions) {
+  const metrics = createServiceMetrics('gateway');
+  const fetchDuration = metrics.histogram('subgraph_fetch_duration_seconds', 'Time a subgraph took to answer one fetch of a query plan.', [
+    'subgraph',
+    'outcome',
+  ]);
   const subgraphUrls = { ...routingUrls(options.supergraphSdl), ...options.urlOverrides };
   const serviceMap: ServiceMap = Object.fromEntries(
-    Object.entries(subgraphUrls).map(([name, url]) => [name, new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret)]),
+    Object.entries(subgraphUrls).map(([name, url]) => [
+      name,
+      new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret, fetchDuration),
+    ]),
   );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -65,10 +73,10 @@ export function createGatewayServer(options: GatewayOptions) {
     // APQ has its own bounded LRU, so registered queries cannot crowd out other cached data.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: options.apqCacheBytes ?? DEFAULT_APQ_CACHE_BYTES }) },
     // The offline GraphiQL playground replaces Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, metrics.plugin],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
-  return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError, validationRules: limits.validationRules };
+  return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError, validationRules: limits.validationRules, metrics };
 }
 
 export type GatewayServer = ReturnType<typeof createGatewayServer>;

@@ -2,12 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import { singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { REQUEST_ID_HEADER, requestIdFrom, singleKey, withRequestId, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { mountGatewayHealth } from './health.ts';
 import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
 import { createSessionRevocations, type SessionRevocations } from '@nexanest/bus';
-import { queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
+import { playgroundEnabled, queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
 import { createBodyErrorHandler } from './limits/body-errors.ts';
+import { createPlaygroundRouter } from './playground/playground-router.ts';
 import { createGatewayServer } from './server.ts';
 import { readSupergraph } from './supergraph.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
@@ -23,7 +25,7 @@ export interface StartGatewayOptions {
   sessionRevocations?: SessionRevocations;
 }
 
-/** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health. */
+/** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health, the playground at /. */
 export async function startGateway(options: StartGatewayOptions): Promise<ServiceHandle & { port: number }> {
   const { env, logger } = options;
   const server = createGatewayServer({
@@ -47,15 +49,44 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   };
   const app = express();
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.locals.requestId = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    withRequestId(requestId, next);
+  });
   const httpServer = http.createServer(app);
-  const ws = attachWebSocketServer({ httpServer, ...server, identity, logger });
+  const ws = attachWebSocketServer({
+    httpServer,
+    ...server,
+    identity,
+    logger,
+    heartbeatMs: env.WS_HEARTBEAT_MS,
+    subscriberQueueLimit: env.WS_SUBSCRIBER_QUEUE,
+  });
   await server.apollo.start();
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  mountGatewayHealth(app, { subgraphUrls: server.subgraphUrls, redisUrl: env.REDIS_URL ?? null, timeoutMs: env.HEALTH_TIMEOUT_MS });
+  const { metrics } = server;
+  metrics.gauge('graphql_ws_connections', 'Open WebSocket connections.', [], (set) => set({}, ws.connections()));
+  metrics.gauge('graphql_subscriptions_active', 'Active subscriptions (subscribers) and the distinct resolutions they share (groups).', ['kind'], (set) => {
+    const stats = ws.hub.stats();
+    set({ kind: 'subscribers' }, stats.subscribers);
+    set({ kind: 'groups' }, stats.groups);
+    set({ kind: 'upstream_streams' }, ws.upstreams.stats().streams);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // Before Apollo: a browser's GET /graphql gets the page, everything else goes on to Apollo.
+  if (playgroundEnabled(env)) app.use(createPlaygroundRouter({ graphqlPath: '/graphql', logger }));
   app.use(
     '/graphql',
     express.json({ limit: env.MAX_BODY_BYTES }),
+    // Body parsing resumes on the socket's own async context: enter the request's again after it.
+    (_req: express.Request, res: express.Response, next: express.NextFunction) => withRequestId(res.locals.requestId as string, next),
     expressMiddleware(server.apollo, {
       context: async ({ req }) => {
         const apiKey = req.headers['x-api-key'];

@@ -2,8 +2,8 @@ import { createPool, ensureDatabase } from '@nexanest/db';
 import { createBus, createSessionRevocations, type Bus } from '@nexanest/bus';
 import type { Logger, ServiceHandle } from '@nexanest/graphql';
 import { loadEnv } from '@nexanest/config';
-import { authEnvSchema, startAuthService } from '@nexanest/auth';
-import { loadPortfolioEnv, startPortfolioService } from '@nexanest/portfolio';
+import { authEnvSchema, createAdvisorGrantCheck, startAuthService } from '@nexanest/auth';
+import { createAuthClient, loadPortfolioEnv, startPortfolioService } from '@nexanest/portfolio';
 import { loadMarketEnv, prepareMarketDatabase, seedDemoMarketData, startMarketService } from '@nexanest/market';
 import { analyticsEnvSchema, startAnalyticsService } from '@nexanest/analytics';
 import { notificationsEnvSchema, startNotificationsService } from '@nexanest/notifications';
@@ -82,9 +82,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const portfolioEnv = loadPortfolioEnv(source);
     const analyticsEnv = loadEnv(analyticsEnvSchema, source);
     const notificationsEnv = loadEnv(notificationsEnvSchema, source);
+    // auth and portfolio ask each other (advisor grants) and start together: each learns the
+    // other's URL once both listen.
+    const late = { auth: '', portfolio: '' };
+    const secret = portfolioEnv.GATEWAY_IDENTITY_SECRET;
     const starting = await Promise.allSettled([
-      startAuthService({ env: authEnv, logger: child('auth'), port: port(authEnv.AUTH_PORT), sessionRevocations }),
-      startPortfolioService({ env: portfolioEnv, logger: child('portfolio'), port: port(portfolioEnv.PORTFOLIO_PORT) }),
+      startAuthService({
+        env: authEnv,
+        logger: child('auth'),
+        port: port(authEnv.AUTH_PORT),
+        sessionRevocations,
+        advisorGrants: createAdvisorGrantCheck({ portfolioGraphqlUrl: () => late.portfolio, secret }),
+      }),
+      startPortfolioService({
+        env: portfolioEnv,
+        logger: child('portfolio'),
+        port: port(portfolioEnv.PORTFOLIO_PORT),
+        authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
+      }),
       startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
       startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT) }),
     ]);
@@ -98,6 +113,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ServiceHandle,
       ServiceHandle,
     ];
+    late.auth = auth.url;
+    late.portfolio = portfolio.url;
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
     const gatewayEnv = loadGatewayEnv(source);
     const gateway = await startGateway({

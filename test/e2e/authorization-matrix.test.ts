@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayClient } from '@nexanest/infrastructure';
 import { operation } from '../support/operations.ts';
-import { ADMIN_EMAIL, adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
+import { ADMIN_EMAIL, adminClient, registerAdvisor, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 // Every operation that reaches someone's data, run as each kind of caller. "allow" means no
-// error; a code means that exact error and nothing returned. Advisor grants are not built yet:
-// an advisor is checked here as a caller without a grant.
-type Caller = 'anonymous' | 'owner' | 'otherUser' | 'advisor' | 'admin';
+// error (and, where a row says so, exactly the data that caller may see); a code means that
+// exact error and nothing returned. The owner granted `advisorWithGrant` read access to the
+// portfolio; `advisor` is an ADVISOR without a grant.
+type Caller = 'anonymous' | 'owner' | 'otherUser' | 'advisor' | 'advisorWithGrant' | 'admin';
 type Expected = 'allow' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND';
 
 interface Row {
@@ -14,21 +15,79 @@ interface Row {
   /** Builds the request against the owner's data; called once per caller. */
   request: (ids: Ids) => Promise<{ query: string; variables: Record<string, unknown> }>;
   expect: Record<Caller, Expected>;
+  /** For allowed cells: what this caller must see. */
+  sees?: (data: any, caller: Caller, ids: Ids) => void;
 }
 
 interface Ids {
   owner: { userId: string; email: string; client: GatewayClient };
   portfolioId: string;
   subjectId: string;
+  /** An advisor no cell runs as: the grant and revoke rows name them, so no caller's access changes. */
+  spareAdvisorEmail: string;
 }
 
-const onlyOwner: Record<Caller, Expected> = { anonymous: 'UNAUTHENTICATED', owner: 'allow', otherUser: 'NOT_FOUND', advisor: 'NOT_FOUND', admin: 'NOT_FOUND' };
-const onlyAdmin: Record<Caller, Expected> = { anonymous: 'UNAUTHENTICATED', owner: 'FORBIDDEN', otherUser: 'FORBIDDEN', advisor: 'FORBIDDEN', admin: 'allow' };
+const onlyOwner: Record<Caller, Expected> = {
+  anonymous: 'UNAUTHENTICATED',
+  owner: 'allow',
+  otherUser: 'NOT_FOUND',
+  advisor: 'NOT_FOUND',
+  advisorWithGrant: 'NOT_FOUND',
+  admin: 'NOT_FOUND',
+};
+const ownerAndGrantedAdvisor: Record<Caller, Expected> = { ...onlyOwner, advisorWithGrant: 'allow' };
+const onlyAdmin: Record<Caller, Expected> = {
+  anonymous: 'UNAUTHENTICATED',
+  owner: 'FORBIDDEN',
+  otherUser: 'FORBIDDEN',
+  advisor: 'FORBIDDEN',
+  advisorWithGrant: 'FORBIDDEN',
+  admin: 'allow',
+};
+const anySignedIn: Record<Caller, Expected> = {
+  anonymous: 'UNAUTHENTICATED',
+  owner: 'allow',
+  otherUser: 'allow',
+  advisor: 'allow',
+  advisorWithGrant: 'allow',
+  admin: 'allow',
+};
 
 const rows: Row[] = [
   {
     name: 'portfolio(id)',
     request: async (ids) => ({ query: 'query($id: ID!) { portfolio(id: $id) { id name } }', variables: { id: ids.portfolioId } }),
+    expect: ownerAndGrantedAdvisor,
+  },
+  {
+    name: 'portfolio(id) holdings and cash',
+    request: async (ids) => ({
+      query: 'query($id: ID!) { portfolio(id: $id) { holdings { symbol quantity } cashBalances { amount currency } owner { email } } }',
+      variables: { id: ids.portfolioId },
+    }),
+    expect: ownerAndGrantedAdvisor,
+    sees: (data, _caller, ids) => {
+      expect(data.portfolio.holdings).toEqual([{ symbol: 'AAPL', quantity: '3' }]);
+      expect(data.portfolio.owner.email).toBe(ids.owner.email);
+    },
+  },
+  {
+    name: 'AdvisorClients',
+    request: async () => ({ query: operation('AdvisorClients'), variables: {} }),
+    expect: anySignedIn,
+    sees: (data, caller, ids) => {
+      const expected = caller === 'advisorWithGrant' ? [{ id: ids.portfolioId, email: ids.owner.email }] : [];
+      expect(data.me.clientPortfolios.map((p: any) => ({ id: p.id, email: p.owner.email }))).toEqual(expected);
+    },
+  },
+  {
+    name: 'GrantPortfolioAccess',
+    request: async (ids) => ({ query: operation('GrantPortfolioAccess'), variables: { portfolioId: ids.portfolioId, advisorEmail: ids.spareAdvisorEmail } }),
+    expect: onlyOwner,
+  },
+  {
+    name: 'RevokePortfolioAccess',
+    request: async (ids) => ({ query: operation('RevokePortfolioAccess'), variables: { portfolioId: ids.portfolioId, advisorEmail: ids.spareAdvisorEmail } }),
     expect: onlyOwner,
   },
   {
@@ -62,22 +121,28 @@ beforeAll(async () => {
   stack = await startTestStack();
   const owner = await registerUser(stack, 'owner');
   const other = await registerUser(stack, 'other');
-  const advisorUser = await registerUser(stack, 'advisor');
   const subject = await registerUser(stack, 'subject');
   const admin = await adminClient(stack);
-  await admin.request(operation('SetUserRole'), { userId: advisorUser.userId, role: 'ADVISOR' });
-  // The role change ended the advisor's session: sign in again to carry the new role.
-  const relogin = await stack.client.request(operation('Login'), { email: advisorUser.email, password: advisorUser.password });
+  const advisor = await registerAdvisor(stack, admin, 'advisor');
+  const grantedAdvisor = await registerAdvisor(stack, admin, 'granted');
+  const spareAdvisor = await registerAdvisor(stack, admin, 'spare');
   const created = await owner.client.request(operation('CreatePortfolio'), { input: { name: 'Private', portfolioType: 'TAXABLE', baseCurrency: 'USD' } });
-  ids = { owner, portfolioId: created.data?.createPortfolio.id, subjectId: subject.userId };
+  const portfolioId = created.data?.createPortfolio.id;
+  const bought = await owner.client.request(operation('RecordTransaction'), {
+    input: { portfolioId, type: 'BUY', symbol: 'AAPL', quantity: '3', price: '100', currency: 'USD', executedAt: new Date(Date.now() - 120_000).toISOString() },
+  });
+  expect(bought.errors).toBeUndefined();
+  const granted = await owner.client.request(operation('GrantPortfolioAccess'), { portfolioId, advisorEmail: grantedAdvisor.email });
+  expect(granted.data?.grantPortfolioAccess.id).toBe(portfolioId);
+  ids = { owner, portfolioId, subjectId: subject.userId, spareAdvisorEmail: spareAdvisor.email };
   callers = {
     anonymous: stack.client,
     owner: owner.client,
     otherUser: other.client,
-    advisor: stack.client.withToken(relogin.data?.login.accessToken),
+    advisor: advisor.client,
+    advisorWithGrant: grantedAdvisor.client,
     admin,
   };
-  expect(relogin.data?.login.user.role).toBe('ADVISOR');
   expect(ADMIN_EMAIL).toBe('admin@nexanest.local');
 });
 afterAll(async () => {
@@ -94,6 +159,7 @@ describe('authorization matrix', () => {
         if (expected === 'allow') {
           expect(response.errors).toBeUndefined();
           expect(response.data).toBeTruthy();
+          row.sees?.(response.data, caller, ids);
         } else {
           expect(response.errors?.[0]?.extensions?.code).toBe(expected);
           expect(Object.values(response.data ?? {}).every((value) => value === null)).toBe(true);

@@ -1,6 +1,6 @@
 import { createTestDatabase, dropRedisNamespace, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
 import { createLogger } from '@nexanest/graphql';
-import { createGatewayClient, startStack, type Stack } from '@nexanest/infrastructure';
+import { createGatewayClient, startStack, type GatewayClient, type Stack } from '@nexanest/infrastructure';
 
 export const ADMIN_EMAIL = 'admin@nexanest.local';
 export const ADMIN_PASSWORD = 'admin_test_password';
@@ -9,6 +9,8 @@ export interface TestStack extends Stack {
   client: ReturnType<typeof createGatewayClient>;
   wsUrl: string;
   namespace: string;
+  /** The run's database URLs, for tests that start more replicas of a service. */
+  databases: { auth: string; portfolio: string; analytics: string; notifications: string; timescale: string };
   teardown(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTestStack(options: { demoHistoryDays?: number; redis?
   return {
     ...stack,
     namespace,
+    databases: { auth, portfolio, analytics, notifications, timescale },
     client: createGatewayClient(stack.gatewayUrl),
     wsUrl: stack.gatewayUrl.replace(/^http/, 'ws'),
     async teardown() {
@@ -74,4 +77,20 @@ export async function adminClient(stack: TestStack) {
   );
   if (!response.data) throw new Error(`admin login failed: ${JSON.stringify(response.errors)}`);
   return stack.client.withToken(response.data.login.accessToken);
+}
+
+/**
+ * Registers a user, has the admin make them an ADVISOR, and signs them in again: the role change
+ * ended their first session, and the new token carries the new role.
+ */
+export async function registerAdvisor(stack: TestStack, admin: GatewayClient, prefix = 'advisor') {
+  const user = await registerUser(stack, prefix);
+  const promoted = await admin.request('mutation($id: ID!) { setUserRole(userId: $id, role: ADVISOR) { role } }', { id: user.userId });
+  if (promoted.data?.setUserRole.role !== 'ADVISOR') throw new Error(`setUserRole failed: ${JSON.stringify(promoted.errors)}`);
+  const login = await stack.client.request<{ login: { accessToken: string } }>(
+    'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }',
+    { e: user.email, p: user.password },
+  );
+  if (!login.data) throw new Error(`advisor login failed: ${JSON.stringify(login.errors)}`);
+  return { ...user, token: login.data.login.accessToken, client: stack.client.withToken(login.data.login.accessToken) };
 }

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError, type ValidationRule } from 'graphql';
@@ -8,9 +8,12 @@ import type { ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@nexanest/graphql';
 import { authenticate, type Caller, createGatewayContext, type GatewayContext, type IdentityDeps, requireLiveSession } from '../context.ts';
 import { validateWithLimits } from '../limits/validate-with-limits.ts';
-import { executeSubscription } from './execute-subscription.ts';
 import type { SubscriptionPlanner } from './planner.ts';
-import { createUpstreamClients, type UpstreamClients } from './upstream.ts';
+import { createSharedUpstreams } from './shared-upstreams.ts';
+import { createSubscriptionHub } from './subscription-hub.ts';
+
+/** Subgraphs whose answers do not depend on who asks: market's prices and reference data are public. */
+export const IDENTITY_FREE_SUBGRAPHS: ReadonlySet<string> = new Set(['market']);
 
 export interface WsServerDeps {
   httpServer: http.Server;
@@ -23,12 +26,15 @@ export interface WsServerDeps {
   formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError;
   /** The query limits (depth, aliases, cost, directives) checked on every subscribed operation. */
   validationRules?: readonly ValidationRule[];
+  /** Ping every client this often; one that has not answered the previous ping is closed. */
+  heartbeatMs: number;
+  /** Events a slow subscriber may have waiting before its oldest are dropped. */
+  subscriberQueueLimit: number;
 }
 
 interface ConnectionState {
   caller: Caller | null;
   identity: Identity | null;
-  upstream: UpstreamClients;
   expiry: NodeJS.Timeout | undefined;
 }
 
@@ -41,6 +47,21 @@ const asFormatted = (error: unknown): GraphQLFormattedError => (error instanceof
  */
 export function attachWebSocketServer(deps: WsServerDeps) {
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  const upstreams = createSharedUpstreams({
+    urls: deps.subgraphUrls,
+    identityToken: (identity) => deps.identity.sign(identity),
+    keepAliveMs: deps.heartbeatMs,
+  });
+  const hub = createSubscriptionHub({
+    planner: deps.planner,
+    serviceMap: deps.serviceMap,
+    upstreams,
+    contextFor: (identity) => createGatewayContext(identity, deps.identity),
+    identityFreeServices: IDENTITY_FREE_SUBGRAPHS,
+    queueLimit: deps.subscriberQueueLimit,
+    logger: deps.logger,
+  });
+  const heartbeat = startHeartbeat(wss, deps.heartbeatMs);
   const states = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object) => {
     const state = states.get(extra);
@@ -73,38 +94,26 @@ export function attachWebSocketServer(deps: WsServerDeps) {
           return false; // closes with 4403 Forbidden: a bad token is refused, not downgraded
         }
         const identity = caller?.identity ?? null;
-        const upstream = createUpstreamClients({
-          urls: deps.subgraphUrls,
-          identityToken: () => createGatewayContext(identity, deps.identity).identityToken(),
-        });
         // The socket lives no longer than the token it was opened with; the client reconnects
         // with a fresh one (4401 Unauthorized).
         const expiresAt = caller?.expiresAt;
         const expiry = expiresAt
           ? setTimeout(() => ctx.extra.socket.close(CloseCode.Unauthorized, 'Access token expired'), Math.max(0, expiresAt.getTime() - Date.now()))
           : undefined;
-        states.set(ctx.extra, { caller, identity, upstream, expiry });
+        states.set(ctx.extra, { caller, identity, expiry });
         return true;
       },
       onClose: async (ctx) => {
         const state = states.get(ctx.extra);
         clearTimeout(state?.expiry);
-        await state?.upstream.dispose();
       },
       subscribe: async (args) => {
         const state = stateOf((args.contextValue as { extra: object }).extra);
         const ended = await sessionEnded(state);
         if (ended) return ended;
-        const query = print(args.document);
-        const plan = deps.planner.plan(args.document, args.operationName ?? undefined, `${args.operationName ?? ''}:${query}`);
-        return executeSubscription(
-          {
-            plan,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            contextForEvent: () => createGatewayContext(state.identity, deps.identity),
-          },
-          { planner: deps.planner, serviceMap: deps.serviceMap, upstream: state.upstream, logger: deps.logger },
-        );
+        const planKey = `${args.operationName ?? ''}:${print(args.document)}`;
+        const plan = deps.planner.plan(args.document, args.operationName ?? undefined, planKey);
+        return hub.subscribe(plan, planKey, (args.variableValues ?? {}) as Record<string, unknown>, state.identity);
       },
       execute: async (args) => {
         const state = stateOf((args.contextValue as { extra: object }).extra);
@@ -123,9 +132,42 @@ export function attachWebSocketServer(deps: WsServerDeps) {
     wss,
   );
   return {
+    hub,
+    upstreams,
+    connections: () => wss.clients.size,
+    /** Completes every subscription, closes every socket (1001 Going Away) and the upstreams. */
     async close() {
+      clearInterval(heartbeat);
+      hub.close();
+      // Let graphql-ws send the `complete` messages before the sockets go.
+      await new Promise((resolve) => setImmediate(resolve));
       await handle.dispose();
+      await upstreams.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Pings every client each interval and closes the ones that did not answer the previous ping:
+ * half-open connections (a phone that lost its network) would otherwise hold subscriptions forever.
+ */
+function startHeartbeat(wss: WebSocketServer, intervalMs: number): NodeJS.Timeout {
+  const alive = new WeakSet<WebSocket>();
+  wss.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -13,8 +13,14 @@ export {
   verifyInternalSignature,
   signClientIp,
   API_KEY_VERIFY_PATH,
+  ADVISOR_LOOKUP_PATH,
+  ADVISOR_CLIENTS_PATH,
   INTERNAL_SIGNATURE_HEADER,
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
 } from './internal-signature.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError, type HttpApp, type InternalAnswer, type LateUrl } from './internal-call.ts';
+export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId } from './observability/request-id.ts';
+export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';
+export { runHealthChecks, type HealthCheck, type HealthReport } from './observability/health.ts';

@@ -14,6 +14,10 @@ export function verifyInternalSignature(data: string | Buffer, signature: unknow
 
 /** Path of auth's API-key check: POST `{ "secret": "nn_..." }`, signed body. */
 export const API_KEY_VERIFY_PATH = '/internal/api-keys/verify';
+/** Path of auth's advisor lookup: POST `{ "email": "..." }`, signed body; 200 `{ id }` or 404. */
+export const ADVISOR_LOOKUP_PATH = '/internal/users/advisor';
+/** Path of portfolio's grant check: POST `{ "advisorId", "ownerIds": [...] }`, signed body; 200 `{ ownerIds }`. */
+export const ADVISOR_CLIENTS_PATH = '/internal/advisor-clients';
 /** Header carrying the body's signature. */
 export const INTERNAL_SIGNATURE_HEADER = 'x-nexanest-internal';
 /** End client's IP, forwarded by the gateway; trusted only with a valid signature. */

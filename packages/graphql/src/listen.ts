@@ -7,6 +7,9 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { GraphQLSchema } from 'graphql';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
+import { type HealthCheck, runHealthChecks } from './observability/health.ts';
+import { metricsOf } from './observability/metrics.ts';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './observability/request-id.ts';
 
 export interface ListenOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -21,6 +24,10 @@ export interface ListenOptions<TContext extends BaseContext> {
   bodyLimit?: string;
   /** Extra routes and middleware, mounted before /graphql (e.g. a service's internal endpoints). */
   routes?: (app: express.Express) => void;
+  /** What GET /health/ready checks (each dependency: database, Redis), each within `healthTimeoutMs`. */
+  readiness?: Record<string, HealthCheck>;
+  /** Time each readiness check gets. Default 2 s. */
+  healthTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -33,6 +40,15 @@ export interface RunningServer {
 export async function listen<TContext extends BaseContext>(options: ListenOptions<TContext>): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
+  // Every log line of the request carries its id (from the gateway, or made here).
+  app.use((req, res, next) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.locals.requestId = requestId;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    withRequestId(requestId, next);
+  });
+  // Body parsing resumes on the socket's own async context: enter the request's again after it.
+  const reenter: express.RequestHandler = (_req, res, next) => withRequestId(res.locals.requestId as string, next);
   const httpServer = http.createServer(app);
   let disposeWs: (() => Promise<void>) | undefined;
   let wss: WebSocketServer | undefined;
@@ -56,10 +72,21 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/health/ready', async (_req, res) => {
+    const report = await runHealthChecks(options.readiness ?? {}, options.healthTimeoutMs ?? 2_000);
+    res.status(report.status === 'ok' ? 200 : 503).json(report);
+  });
+  const metrics = metricsOf(options.apollo);
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   options.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
+    reenter,
     expressMiddleware(options.apollo, {
       context: async ({ req }) => {
         const header = req.headers[IDENTITY_HEADER];

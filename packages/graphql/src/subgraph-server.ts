@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/ind
 import { parse, type GraphQLSchema } from 'graphql';
 import { createFormatError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { attachMetrics, createServiceMetrics } from './observability/metrics.ts';
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
   name: string;
@@ -56,6 +57,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
   options: { logger: Logger; production: boolean },
 ): SubgraphServer<TContext> {
   const schema = buildSubgraphSchema({ typeDefs: parse(definition.typeDefs), resolvers: definition.resolvers as GraphQLResolverMap<unknown> });
+  const metrics = createServiceMetrics(definition.name);
   const apollo = new ApolloServer<TContext>({
     schema,
     formatError: createFormatError(options.logger),
@@ -71,7 +73,9 @@ export function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       endRequestPlugin(options.logger) as ApolloServerPlugin<TContext>,
+      metrics.plugin as ApolloServerPlugin<TContext>,
     ],
   });
+  attachMetrics(apollo, metrics);
   return { name: definition.name, schema, apollo };
 }

@@ -1,6 +1,12 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { baseEnvSchema, databaseUrl, poolSize, port, productionGuard } from '@nexanest/config';
 
+const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
+
+/**
+ * The analytics service's settings. MARKET_SUBGRAPH_URL gets its development default only after
+ * the production guard has run, so production must name market's endpoint.
+ */
 export const analyticsEnvSchema = baseEnvSchema
   .extend({
     ANALYTICS_DATABASE_URL: databaseUrl('analytics'),
@@ -9,7 +15,14 @@ export const analyticsEnvSchema = baseEnvSchema
     TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
     TIMESCALE_DB_POOL_SIZE: poolSize(50),
     ANALYTICS_PORT: port(8005),
+    /** The market subgraph's own endpoint: benchmark closes (daily candles) and FX rates. */
+    MARKET_SUBGRAPH_URL: z.string().url().optional(),
+    /** Annual risk-free rate for the Sharpe ratio, as a fraction (0.02 is 2% a year). */
+    ANALYTICS_RISK_FREE_RATE: z.coerce.number().min(-1).max(1).default(0.02),
+    /** How long benchmark closes and FX rates from market are reused across requests. */
+    ANALYTICS_MARKET_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   })
-  .superRefine(productionGuard(['ANALYTICS_DATABASE_URL', 'TIMESCALE_DATABASE_URL']));
+  .superRefine(productionGuard(['ANALYTICS_DATABASE_URL', 'TIMESCALE_DATABASE_URL', 'MARKET_SUBGRAPH_URL']))
+  .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));
 
 export type AnalyticsEnv = z.infer<typeof analyticsEnvSchema>;

@@ -1,6 +1,11 @@
 import DataLoader from 'dataloader';
 import type { Sql } from '@nexanest/db';
+import { loadBenchmarkSeries, type BenchmarkKey } from './benchmark-series.ts';
+import type { BenchmarkSeries } from './domain/benchmark.ts';
+import { performanceWindow, type PerformanceRange } from './domain/performance-range.ts';
 import type { SnapshotInterval, SnapshotPoint } from './domain/snapshot-series.ts';
+import type { MarketClient } from './market-client.ts';
+import { listWindowPoints } from './performance-store.ts';
 import { listSnapshotSeries } from './snapshots-store.ts';
 
 export interface SnapshotSeriesKey {
@@ -10,30 +15,62 @@ export interface SnapshotSeriesKey {
   interval: SnapshotInterval;
 }
 
+export interface WindowPointsKey {
+  portfolioId: string;
+  range: PerformanceRange;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const rangeKey = (key: Omit<SnapshotSeriesKey, 'portfolioId'>) => `${key.from.toISOString()}|${key.to.toISOString()}|${key.interval}`;
 
+/** Groups keys by `groupOf`, loads each group in one call, answers in key order. */
+async function loadGrouped<K extends { portfolioId: string }, V>(
+  keys: readonly K[],
+  groupOf: (key: K) => string,
+  load: (group: K[], portfolioIds: string[]) => Promise<Map<string, V>>,
+  empty: V,
+): Promise<V[]> {
+  const groups = new Map<string, K[]>();
+  for (const key of keys) groups.set(groupOf(key), [...(groups.get(groupOf(key)) ?? []), key]);
+  const results = new Map<string, V>();
+  for (const [group, members] of groups) {
+    const portfolioIds = [...new Set(members.map((key) => key.portfolioId).filter((id) => UUID.test(id)))];
+    const found = portfolioIds.length ? await load(members, portfolioIds) : new Map<string, V>();
+    for (const key of members) results.set(`${key.portfolioId}|${group}`, found.get(key.portfolioId) ?? empty);
+  }
+  return keys.map((key) => results.get(`${key.portfolioId}|${groupOf(key)}`) ?? empty);
+}
+
 /**
- * Per-request loaders for one caller. Series asked for with the same range and interval (a
- * dashboard listing several portfolios) are read in one query.
+ * Per-request loaders for one caller, at one instant (`now`, so every range of a request ends at
+ * the same time). Series asked for with the same range (a dashboard listing several portfolios)
+ * are read in one query; a benchmark asked for twice (performance and riskMetrics) is fetched once.
  */
-export function createLoaders(sql: Sql, ownerId: string | null) {
+export function createLoaders(deps: { sql: Sql; market: MarketClient; ownerId: string | null; now: Date }) {
+  const { sql, ownerId, now } = deps;
   return {
     snapshotSeries: new DataLoader<SnapshotSeriesKey, SnapshotPoint[], string>(
       async (keys) => {
         if (!ownerId) return keys.map(() => []);
-        const groups = new Map<string, SnapshotSeriesKey[]>();
-        for (const key of keys) groups.set(rangeKey(key), [...(groups.get(rangeKey(key)) ?? []), key]);
-        const results = new Map<string, SnapshotPoint[]>();
-        for (const [range, group] of groups) {
-          const first = group[0]!;
-          const portfolioIds = [...new Set(group.map((key) => key.portfolioId).filter((id) => UUID.test(id)))];
-          const series = portfolioIds.length ? await listSnapshotSeries(sql, { ...first, portfolioIds, ownerId }) : new Map<string, SnapshotPoint[]>();
-          for (const key of group) results.set(`${key.portfolioId}|${range}`, series.get(key.portfolioId) ?? []);
-        }
-        return keys.map((key) => results.get(`${key.portfolioId}|${rangeKey(key)}`) ?? []);
+        return loadGrouped(keys, rangeKey, (group, portfolioIds) => listSnapshotSeries(sql, { ...group[0]!, portfolioIds, ownerId }), []);
       },
       { cacheKeyFn: (key) => `${key.portfolioId}|${rangeKey(key)}` },
+    ),
+    windowPoints: new DataLoader<WindowPointsKey, SnapshotPoint[], string>(
+      async (keys) => {
+        if (!ownerId) return keys.map(() => []);
+        return loadGrouped(
+          keys,
+          (key) => key.range,
+          (group, portfolioIds) => listWindowPoints(sql, { portfolioIds, ownerId, window: performanceWindow(group[0]!.range, now) }),
+          [],
+        );
+      },
+      { cacheKeyFn: (key) => `${key.portfolioId}|${key.range}` },
+    ),
+    benchmark: new DataLoader<BenchmarkKey, BenchmarkSeries | null, string>(
+      (keys) => Promise.all(keys.map((key) => loadBenchmarkSeries(deps.market, key).catch((error: unknown) => error as Error))),
+      { cacheKeyFn: (key) => `${key.symbol}|${key.currency}|${key.fromDay}|${key.toDay}` },
     ),
   };
 }

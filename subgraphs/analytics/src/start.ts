@@ -5,6 +5,7 @@ import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
 import { migrateAnalytics } from './migrate.ts';
+import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
 
 /** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */
@@ -30,7 +31,11 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
       apollo: server.apollo,
       port: options.port ?? env.ANALYTICS_PORT,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
-      createContext: createAnalyticsContext({ timescaleSql: timescale.sql }),
+      createContext: createAnalyticsContext({
+        timescaleSql: timescale.sql,
+        market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS }),
+        riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
+      }),
     });
     logger.info({ url: running.url }, 'analytics subgraph listening');
     return {

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
 import { createAnalyticsContext } from '../src/context.ts';
 import { migrateAnalytics } from '../src/migrate.ts';
 import { createAnalyticsServer } from '../src/server.ts';
+import { createMarketClient } from '../src/market-client.ts';
 import { recordSnapshot } from '../src/snapshots-store.ts';
 
 const SNAPSHOTS = `query($reps: [_Any!]!, $from: DateTime!, $to: DateTime!, $interval: SnapshotInterval!) {
@@ -32,7 +33,12 @@ const portfolioId = randomUUID();
 async function snapshots(identity: Identity | null, args: { from: string; to: string; interval: string }) {
   const response = await server.apollo.executeOperation(
     { query: SNAPSHOTS, variables: { reps: [{ __typename: 'Portfolio', id: portfolioId }], ...args } },
-    { contextValue: createAnalyticsContext({ timescaleSql: timescale.sql })(identity) },
+    {
+      // Snapshots never ask market: the client points nowhere.
+      contextValue: createAnalyticsContext({ timescaleSql: timescale.sql, market: createMarketClient({ url: 'http://127.0.0.1:9/graphql' }), riskFreeRate: 0 })(
+        identity,
+      ),
+    },
   );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   const { data, errors } = response.body.singleResult;

@@ -4,6 +4,8 @@ import type { AuthDb } from './db/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { SessionRevocations } from '@nexanest/bus';
+import DataLoader from 'dataloader';
+import type { AdvisorGrantCheck } from './advisor-grants.ts';
 
 /** What the auth resolvers need from the outside world. */
 export interface AuthDeps {
@@ -13,6 +15,8 @@ export interface AuthDeps {
   accessTokenKeys: AccessTokenKeys;
   sessionRevocations: SessionRevocations;
   loginThrottle: LoginThrottle;
+  /** Asks portfolio which users granted an advisor access (they own the grants). */
+  advisorGrants: AdvisorGrantCheck;
 }
 
 export interface AuthContext {
@@ -21,12 +25,24 @@ export interface AuthContext {
   clientIp: string | null;
   deps: AuthDeps;
   loaders: Loaders;
+  /** For an ADVISOR caller: whether this user granted them access to a portfolio; false for anyone else. */
+  grantedToCaller: DataLoader<string, boolean>;
 }
 
 /** Per-request context: the caller the gateway vouched for and fresh loaders. */
 export const createAuthContext =
   (deps: AuthDeps, clientIp: () => string | null = () => null) =>
-  (identity: Identity | null): AuthContext => ({ identity, clientIp: clientIp(), deps, loaders: createLoaders(deps.db) });
+  (identity: Identity | null): AuthContext => ({
+    identity,
+    clientIp: clientIp(),
+    deps,
+    loaders: createLoaders(deps.db),
+    grantedToCaller: new DataLoader(async (userIds) => {
+      if (identity?.role !== 'ADVISOR') return userIds.map(() => false);
+      const granted = await deps.advisorGrants(identity.userId, userIds);
+      return userIds.map((id) => granted.has(id));
+    }),
+  });
 
 export const isOperator = (identity: Identity | null) => identity?.role === 'ADMIN' || identity?.role === 'SUPERUSER';
 

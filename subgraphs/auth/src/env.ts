@@ -19,8 +19,10 @@ export const authEnvSchema = baseEnvSchema
     AUTH_LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     /** How often the outbox relay publishes pending events to the Redis stream, in milliseconds. */
     AUTH_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /** The portfolio subgraph's own endpoint, asked whether a user granted an advisor access (for the client's email). */
+    PORTFOLIO_SUBGRAPH_URL: z.string().url().optional(),
   })
-  .superRefine(productionGuard(['AUTH_DATABASE_URL']))
+  .superRefine(productionGuard(['AUTH_DATABASE_URL', 'PORTFOLIO_SUBGRAPH_URL']))
   .superRefine((env, ctx) => {
     if (isProduction(env) && env.NEXANEST_ADMIN_PASSWORD === DEV_ADMIN_PASSWORD) {
       ctx.addIssue({
@@ -33,6 +35,7 @@ export const authEnvSchema = baseEnvSchema
   .transform((env) => ({
     ...env,
     NEXANEST_ADMIN_PASSWORD: env.NEXANEST_ADMIN_PASSWORD ?? (isProduction(env) ? undefined : DEV_ADMIN_PASSWORD),
+    PORTFOLIO_SUBGRAPH_URL: env.PORTFOLIO_SUBGRAPH_URL ?? 'http://127.0.0.1:8002/graphql',
   }));
 
 export type AuthEnv = z.infer<typeof authEnvSchema>;

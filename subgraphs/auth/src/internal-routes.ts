@@ -1,13 +1,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import express from 'express';
 import {
+  ADVISOR_LOOKUP_PATH,
   API_KEY_VERIFY_PATH,
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
-  INTERNAL_SIGNATURE_HEADER,
+  InternalBadRequest,
+  mountInternalRoute,
   verifyInternalSignature,
   type Logger,
 } from '@nexanest/graphql';
+import { findAdvisorByEmail } from './advisors.ts';
 import { verifyApiKeySecret } from './api-keys.ts';
 import type { AuthDeps } from './context.ts';
 
@@ -21,6 +24,8 @@ export const currentClientIp = () => clientIpStore.getStore() ?? null;
  * - POST /internal/api-keys/verify, body `{ "secret": "nn_..." }`, header x-nexanest-internal =
  *   hex HMAC-SHA256(raw body, GATEWAY_IDENTITY_SECRET). 200 `{ userId, role, scopes, keyId }`;
  *   404 `{}` for an unknown, revoked or expired key; 401 `{}` for a bad signature; 400 `{}` for a bad body.
+ * - POST /internal/users/advisor, body `{ "email": "..." }`, signed the same way (portfolio asks it
+ *   when an owner grants access). 200 `{ id }` for an ADVISOR with that email; 404 `{}` otherwise.
  * - On /graphql: a signed x-nexanest-client-ip becomes the request's client IP (per-IP throttling).
  */
 export function mountInternalRoutes(app: express.Express, deps: AuthDeps, options: { secret: string; logger: Logger; bodyLimit?: string }) {
@@ -32,33 +37,15 @@ export function mountInternalRoutes(app: express.Express, deps: AuthDeps, option
       typeof ip === 'string' && ip.length <= 64 && verifyInternalSignature(`client-ip:${ip}`, req.headers[CLIENT_IP_SIGNATURE_HEADER], options.secret);
     clientIpStore.run(trusted ? ip : null, next);
   });
-  app.post(API_KEY_VERIFY_PATH, express.raw({ type: () => true, limit: '4kb' }), async (req, res) => {
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!verifyInternalSignature(raw, req.headers[INTERNAL_SIGNATURE_HEADER], options.secret)) {
-      res.status(401).json({});
-      return;
-    }
-    let secret: unknown;
-    try {
-      secret = (JSON.parse(raw.toString('utf8')) as { secret?: unknown }).secret;
-    } catch {
-      secret = undefined;
-    }
-    if (typeof secret !== 'string') {
-      res.status(400).json({});
-      return;
-    }
-    try {
-      const verified = await verifyApiKeySecret(deps, secret);
-      if (!verified) {
-        res.status(404).json({});
-        return;
-      }
-      res.json(verified);
-    } catch (error) {
-      // Never log the body: it is the secret.
-      options.logger.error({ err: { message: (error as Error).message } }, 'api key verification failed');
-      res.status(500).json({});
-    }
+  const signed = { secret: options.secret, logger: options.logger, limit: '4kb' };
+  mountInternalRoute(app, API_KEY_VERIFY_PATH, signed, async (body) => {
+    const secret = (body as { secret?: unknown } | null)?.secret;
+    if (typeof secret !== 'string') throw new InternalBadRequest();
+    return verifyApiKeySecret(deps, secret);
+  });
+  mountInternalRoute(app, ADVISOR_LOOKUP_PATH, signed, async (body) => {
+    const email = (body as { email?: unknown } | null)?.email;
+    if (typeof email !== 'string' || email.length > 320) throw new InternalBadRequest();
+    return findAdvisorByEmail(deps, email);
   });
 }

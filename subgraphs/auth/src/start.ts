@@ -3,6 +3,7 @@ import { connectRedis, type Redis } from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createAdvisorGrantCheck, type AdvisorGrantCheck } from './advisor-grants.ts';
 import { BOOTSTRAP_ADMIN_EMAIL, ensureBootstrapAdmin } from './bootstrap-admin.ts';
 import { createAuthContext, type AuthDeps } from './context.ts';
 import { schema } from './db/index.ts';
@@ -24,6 +25,8 @@ export interface StartAuthOptions {
    * in-process instance to both; when omitted, auth uses Redis DB 2 (or a private Map).
    */
   sessionRevocations?: SessionRevocations;
+  /** Overrides the HTTP check against PORTFOLIO_SUBGRAPH_URL (single-process stacks learn portfolio's port late). */
+  advisorGrants?: AdvisorGrantCheck;
 }
 
 /** Starts the auth subgraph: pool, migrations, bootstrap admin, Redis, outbox relay, HTTP. `close` undoes all of it. */
@@ -56,6 +59,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       accessTokenKeys: singleKey(env.JWT_SECRET),
       sessionRevocations:
         options.sessionRevocations ?? (sessions ? createRedisSessionRevocations({ redis: sessions, namespace }) : createInMemorySessionRevocations()),
+      advisorGrants: options.advisorGrants ?? createAdvisorGrantCheck({ portfolioGraphqlUrl: env.PORTFOLIO_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       loginThrottle: createLoginThrottle({
         redis: sessions,
         namespace,
@@ -79,6 +83,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
     });
     logger.info({ url: running.url }, 'auth subgraph listening');
     return {

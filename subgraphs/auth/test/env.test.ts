@@ -8,6 +8,7 @@ const production = {
   GATEWAY_IDENTITY_SECRET: 'a-real-production-identity-secret-012345',
   AUTH_DATABASE_URL: 'postgres://auth@db.internal:5432/auth',
   REDIS_URL: 'redis://redis.internal:6379',
+  PORTFOLIO_SUBGRAPH_URL: 'http://portfolio.internal:8002/graphql',
 };
 
 const messageOf = (source: NodeJS.ProcessEnv) => {
@@ -63,5 +64,10 @@ describe('auth environment', () => {
   it('refuses production without AUTH_DATABASE_URL', () => {
     const { AUTH_DATABASE_URL: _unset, ...rest } = production;
     expect(messageOf(rest)).toMatch(/AUTH_DATABASE_URL/);
+  });
+
+  it('refuses production without PORTFOLIO_SUBGRAPH_URL (advisor grants are asked there)', () => {
+    const { PORTFOLIO_SUBGRAPH_URL: _unset, ...rest } = production;
+    expect(messageOf(rest)).toMatch(/PORTFOLIO_SUBGRAPH_URL/);
   });
 });

@@ -35,6 +35,10 @@ export async function createAuthHarness(options: { limits?: Partial<LoginThrottl
     accessTokenKeys: singleKey(TEST_JWT_SECRET),
     sessionRevocations: createRedisSessionRevocations({ redis, namespace }),
     loginThrottle: createLoginThrottle({ redis, namespace, limits: { ...DEFAULT_LIMITS, ...options.limits } }),
+    // Grants live in portfolio; auth-only tests have no portfolio service (test/e2e covers grants).
+    advisorGrants: async () => {
+      throw new Error('no portfolio service in auth-only tests');
+    },
   };
   const server = createAuthServer({ logger: createLogger('auth-test', 'silent'), production: true });
 

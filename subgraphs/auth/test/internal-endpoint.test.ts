@@ -3,6 +3,7 @@ import { connectRedis, sessionRevokedKey, type Redis } from '@nexanest/bus';
 import { loadEnv } from '@nexanest/config';
 import { createPool } from '@nexanest/db';
 import {
+  ADVISOR_LOOKUP_PATH,
   API_KEY_VERIFY_PATH,
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
@@ -62,8 +63,8 @@ async function gql<T>(query: string, variables: Record<string, unknown>, headers
   return (await response.json()) as { data?: T; errors?: { extensions: { code: string } }[] };
 }
 
-async function verify(body: string, signature: string | null) {
-  const response = await fetch(`${base()}${API_KEY_VERIFY_PATH}`, {
+async function verify(body: string, signature: string | null, path = API_KEY_VERIFY_PATH) {
+  const response = await fetch(`${base()}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(signature ? { [INTERNAL_SIGNATURE_HEADER]: signature } : {}) },
     body,
@@ -96,6 +97,27 @@ describe('auth service over HTTP with Redis', () => {
     expect((await verify(body, signInternal(body, 'x'.repeat(40)))).status).toBe(401);
     const unknown = JSON.stringify({ secret: `${secret.slice(0, -4)}AAAA` });
     expect(await verify(unknown, signInternal(unknown, env.GATEWAY_IDENTITY_SECRET))).toEqual({ status: 404, body: {} });
+  });
+
+  it('finds an advisor by email for portfolio, and nobody who is not an advisor', async () => {
+    const pool = createPool({ url: database.url, max: 1, applicationName: 'auth-http-test' });
+    try {
+      await pool.sql`update users set role = 'ADVISOR' where id = ${henry.user.id}`;
+      const signed = (email: string) => {
+        const body = JSON.stringify({ email });
+        return verify(body, signInternal(body, env.GATEWAY_IDENTITY_SECRET), ADVISOR_LOOKUP_PATH);
+      };
+      expect(await signed(' HENRY@example.com ')).toEqual({ status: 200, body: { id: henry.user.id } });
+      expect(await signed('nobody@example.com')).toEqual({ status: 404, body: {} });
+      const body = JSON.stringify({ email: 'henry@example.com' });
+      expect((await verify(body, null, ADVISOR_LOOKUP_PATH)).status).toBe(401);
+      await pool.sql`update users set role = 'USER' where id = ${henry.user.id}`;
+      expect(await signed('henry@example.com')).toEqual({ status: 404, body: {} });
+      const wrongShape = JSON.stringify({ email: 42 });
+      expect((await verify(wrongShape, signInternal(wrongShape, env.GATEWAY_IDENTITY_SECRET), ADVISOR_LOOKUP_PATH)).status).toBe(400);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('trusts a client IP only with a valid gateway signature', async () => {

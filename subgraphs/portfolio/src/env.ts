@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appDbPassword, baseEnvSchema, databaseUrl, loadEnv, poolSize, port, productionGuard } from '@nexanest/config';
 
 const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
+const DEV_AUTH_SUBGRAPH_URL = 'http://127.0.0.1:8001/graphql';
 
 /**
  * The portfolio service's settings. PORTFOLIO_DATABASE_URL is required in production by
@@ -18,9 +19,15 @@ export const portfolioEnvSchema = baseEnvSchema
     PORTFOLIO_PORT: port(8002),
     /** The market subgraph's own endpoint, asked to validate symbols and trading currencies. */
     MARKET_SUBGRAPH_URL: z.string().url().optional(),
+    /** The auth subgraph's own endpoint, asked to find an advisor by email when an owner grants access. */
+    AUTH_SUBGRAPH_URL: z.string().url().optional(),
   })
-  .superRefine(productionGuard(['MARKET_SUBGRAPH_URL']))
-  .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));
+  .superRefine(productionGuard(['MARKET_SUBGRAPH_URL', 'AUTH_SUBGRAPH_URL']))
+  .transform((env) => ({
+    ...env,
+    MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL,
+    AUTH_SUBGRAPH_URL: env.AUTH_SUBGRAPH_URL ?? DEV_AUTH_SUBGRAPH_URL,
+  }));
 
 export type PortfolioEnv = z.infer<typeof portfolioEnvSchema>;
 

@@ -26,6 +26,8 @@ export interface Loaders extends WatchlistLoaders, PlanningLoaders {
   holdingById: DataLoader<string, HoldingRow | null>;
   /** The caller's non-zero holdings by upper-case symbol, across their portfolios. */
   myHoldingsBySymbol: DataLoader<string, HoldingRow[]>;
+  /** Portfolios whose owners granted this advisor access (unrevoked), oldest grant first. */
+  portfoliosGrantedTo: DataLoader<string, PortfolioRow[]>;
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
@@ -129,6 +131,19 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
     return symbols.map((symbol) => bySymbol.get(symbol) ?? []);
   });
 
+  const portfoliosGrantedTo = new DataLoader<string, PortfolioRow[]>(async (advisors) => {
+    const wanted = advisors.filter(isUuid).map(idKey);
+    if (wanted.length === 0) return advisors.map(() => []);
+    const rows = await (await db())
+      .select({ portfolio: portfolios, advisorId: portfolioAccess.advisorId })
+      .from(portfolioAccess)
+      .innerJoin(portfolios, eq(portfolios.id, portfolioAccess.portfolioId))
+      .where(and(inArray(portfolioAccess.advisorId, wanted), isNull(portfolioAccess.revokedAt)))
+      .orderBy(asc(portfolioAccess.grantedAt), asc(portfolios.id));
+    for (const { portfolio } of rows) portfolioById.prime(portfolio.id, portfolio);
+    return groupBy(advisors, rows, (row) => row.advisorId).map((group) => group.map((row) => row.portfolio));
+  });
+
   return {
     portfolioById,
     portfoliosByOwner,
@@ -136,6 +151,7 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
     cashByPortfolio,
     holdingById,
     myHoldingsBySymbol,
+    portfoliosGrantedTo,
     ...createWatchlistLoaders(db, readerId),
     ...createPlanningLoaders(db, portfolioById),
   };

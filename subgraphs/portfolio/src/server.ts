@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@nexanest/graphql';
 import { createContextFactory, type Context } from './context.ts';
 import type { PortfolioPool } from './db/index.ts';
+import type { AuthClient } from './auth-client.ts';
 import type { MarketClient } from './market-client.ts';
 import { createResolvers } from './resolvers/index.ts';
 
@@ -10,6 +11,8 @@ export interface PortfolioServerDeps {
   db: PortfolioPool['db'];
   /** Validates symbols and trading currencies against market's universe. */
   market: MarketClient;
+  /** Finds advisors by email when an owner grants access. */
+  auth: AuthClient;
   logger: Logger;
   /** Hides introspection and error detail. */
   production: boolean;
@@ -28,7 +31,7 @@ const schemaPath = new URL('../schema.graphql', import.meta.url);
 export function createPortfolioServer(deps: PortfolioServerDeps): PortfolioServer {
   const typeDefs = readFileSync(schemaPath, 'utf8');
   const server = createSubgraphServer<Context>(
-    { name: 'portfolio', typeDefs, resolvers: createResolvers({ market: deps.market, ...(deps.now ? { now: deps.now } : {}) }) },
+    { name: 'portfolio', typeDefs, resolvers: createResolvers({ market: deps.market, auth: deps.auth, ...(deps.now ? { now: deps.now } : {}) }) },
     { logger: deps.logger, production: deps.production },
   );
   return { ...server, createContext: createContextFactory({ db: deps.db }) };

@@ -4,6 +4,8 @@ import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
+import { createAuthClient, type AuthClient } from './auth-client.ts';
+import { mountPortfolioInternalRoutes } from './internal-routes.ts';
 import { createMarketClient, type MarketClient } from './market-client.ts';
 import { createPortfolioServer } from './server.ts';
 
@@ -16,6 +18,8 @@ export interface StartPortfolioOptions {
   port?: number;
   /** Overrides the HTTP client of MARKET_SUBGRAPH_URL (tests, single-process stacks). */
   marketClient?: MarketClient;
+  /** Overrides the HTTP client of AUTH_SUBGRAPH_URL (single-process stacks learn auth's port late). */
+  authClient?: AuthClient;
 }
 
 /** Applies the portfolio migrations as the database owner, on a connection of its own. */
@@ -49,6 +53,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     const server = createPortfolioServer({
       db: pool.db,
       market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
+      auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,
     });
@@ -57,6 +62,8 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       port: options.port ?? env.PORTFOLIO_PORT,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: server.createContext,
+      routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      readiness: { postgres: () => pool.sql`select 1` },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

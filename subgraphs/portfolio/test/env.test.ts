@@ -16,7 +16,8 @@ describe('loadPortfolioEnv', () => {
     try {
       loadPortfolioEnv({ NODE_ENV: 'production' });
     } catch (error) {
-      for (const name of ['PORTFOLIO_DATABASE_URL', 'MARKET_SUBGRAPH_URL', 'GATEWAY_IDENTITY_SECRET']) expect((error as Error).message).toContain(name);
+      for (const name of ['PORTFOLIO_DATABASE_URL', 'MARKET_SUBGRAPH_URL', 'AUTH_SUBGRAPH_URL', 'GATEWAY_IDENTITY_SECRET', 'APP_DB_PASSWORD'])
+        expect((error as Error).message).toContain(name);
     }
   });
 });

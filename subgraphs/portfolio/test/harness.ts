@@ -39,9 +39,16 @@ export const newUser = (): Identity => ({ userId: randomUUID(), role: 'USER' });
 
 export const logger = createLogger('portfolio-test', 'silent');
 
+/** Advisors live in auth; subgraph-level tests have no auth service (test/e2e covers grants end to end). */
+const noAuthService = {
+  findAdvisor: async (): Promise<never> => {
+    throw new Error('no auth service in portfolio-only tests');
+  },
+};
+
 function createReplica(url: string, marketClient: MarketClient): Replica {
   const pool = createPool({ url, max: 5, schema, applicationName: 'portfolio-test' });
-  const server = createPortfolioServer({ db: pool.db, market: marketClient, logger, production: false });
+  const server = createPortfolioServer({ db: pool.db, market: marketClient, auth: noAuthService, logger, production: false });
   const started = server.apollo.start();
   return {
     pool,

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_SECRETS } from '@nexanest/config';
-import { IDENTITY_HEADER, signIdentity, type Identity, type ServiceHandle } from '@nexanest/graphql';
+import {
+  ADVISOR_CLIENTS_PATH,
+  IDENTITY_HEADER,
+  INTERNAL_SIGNATURE_HEADER,
+  signIdentity,
+  signInternal,
+  type Identity,
+  type ServiceHandle,
+} from '@nexanest/graphql';
 import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
 import { createMarketClient, loadPortfolioEnv, startPortfolioService } from '../src/index.ts';
 import { startFakeMarket, type FakeMarket } from './fake-market.ts';
@@ -68,5 +76,23 @@ describe('createMarketClient', () => {
     const down = await startFakeMarket();
     await down.close();
     await expect(createMarketClient({ url: down.url, timeoutMs: 1000 }).findInstrument('AAPL')).rejects.toMatchObject({ code: 'MARKET_UNAVAILABLE' });
+  });
+
+  it('answers auth which users granted an advisor access, only with a valid signature and only for that advisor', async () => {
+    const owner: Identity = { userId: randomUUID(), role: 'USER' };
+    await post(CREATE, { input: { name: 'Granted', portfolioType: 'TAXABLE', baseCurrency: 'USD' } }, owner);
+    const advisorId = randomUUID();
+    const ask = async (body: string, signature?: string) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(signature ? { [INTERNAL_SIGNATURE_HEADER]: signature } : {}) };
+      const response = await fetch(new URL(ADVISOR_CLIENTS_PATH, service.url), { method: 'POST', headers, body });
+      return { status: response.status, body: await response.json() };
+    };
+    const body = JSON.stringify({ advisorId, ownerIds: [owner.userId] });
+    expect((await ask(body)).status).toBe(401);
+    expect((await ask(body, signInternal(body, 'a-secret-the-client-made-up-but-is-long-enough'))).status).toBe(401);
+    // No grant yet: nothing, even though the owner exists.
+    expect(await ask(body, signInternal(body, DEV_SECRETS.GATEWAY_IDENTITY_SECRET))).toEqual({ status: 200, body: { ownerIds: [] } });
+    const bad = JSON.stringify({ advisorId: 'not-a-uuid', ownerIds: [] });
+    expect((await ask(bad, signInternal(bad, DEV_SECRETS.GATEWAY_IDENTITY_SECRET))).status).toBe(400);
   });
 });

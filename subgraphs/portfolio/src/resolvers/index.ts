@@ -1,6 +1,8 @@
 import { DateTimeScalar, DecimalScalar, type SubgraphDefinition } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { RecordTransactionDeps } from '../services/record-transaction.ts';
+import type { AuthClient } from '../auth-client.ts';
+import { createAccessResolvers } from './access.ts';
 import { holdingResolvers } from './holding.ts';
 import { instrumentResolvers } from './instrument.ts';
 import { createMutationResolvers } from './mutation.ts';
@@ -15,7 +17,8 @@ import { createWatchlistMutationResolvers, userWatchlistResolvers, watchlistItem
 export type Resolvers = SubgraphDefinition<Context>['resolvers'];
 
 /** Every resolver of the portfolio subgraph, one module per GraphQL type. */
-export function createResolvers(deps: RecordTransactionDeps): Resolvers {
+export function createResolvers(deps: RecordTransactionDeps & { auth: AuthClient }): Resolvers {
+  const access = createAccessResolvers(deps);
   return {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
@@ -25,8 +28,9 @@ export function createResolvers(deps: RecordTransactionDeps): Resolvers {
       ...createPortfolioMutationResolvers(deps),
       ...createWatchlistMutationResolvers(deps),
       ...createPlanningMutationResolvers(deps),
+      ...access.Mutation,
     },
-    User: { ...userResolvers, ...userWatchlistResolvers },
+    User: { ...userResolvers, ...userWatchlistResolvers, ...access.User },
     Portfolio: { ...portfolioResolvers, ...portfolioPlanningResolvers },
     Holding: holdingResolvers,
     Instrument: instrumentResolvers,

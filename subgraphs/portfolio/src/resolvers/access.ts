@@ -1,0 +1,35 @@
+import { hasScope, requireSignedInUser } from '@nexanest/graphql';
+import type { Context } from '../context.ts';
+import type { PortfolioRow } from '../db/schema/index.ts';
+import type { AuthClient } from '../auth-client.ts';
+import { grantPortfolioAccess, revokePortfolioAccess } from '../services/portfolio-access.ts';
+
+interface AccessArgs {
+  portfolioId: string;
+  advisorEmail: string;
+}
+
+/** Advisor access: owners grant and revoke (signed in, not through an API key); advisors list their clients' portfolios. */
+export function createAccessResolvers(deps: { auth: AuthClient }) {
+  return {
+    Mutation: {
+      async grantPortfolioAccess(_parent: unknown, args: AccessArgs, ctx: Context): Promise<PortfolioRow> {
+        const identity = requireSignedInUser(ctx.identity);
+        return grantPortfolioAccess(await ctx.db(), deps.auth, identity, args.portfolioId, args.advisorEmail);
+      },
+      async revokePortfolioAccess(_parent: unknown, args: AccessArgs, ctx: Context): Promise<PortfolioRow> {
+        const identity = requireSignedInUser(ctx.identity);
+        return revokePortfolioAccess(await ctx.db(), deps.auth, identity, args.portfolioId, args.advisorEmail);
+      },
+    },
+    User: {
+      /** Only the advisor themself sees their client portfolios; anyone else gets an empty list. */
+      async clientPortfolios(user: { id: string }, _args: unknown, ctx: Context): Promise<PortfolioRow[]> {
+        const identity = ctx.identity;
+        if (identity?.role !== 'ADVISOR' || identity.userId.toLowerCase() !== user.id.toLowerCase()) return [];
+        if (!hasScope(identity, 'portfolio:read')) return [];
+        return ctx.loaders.portfoliosGrantedTo.load(identity.userId.toLowerCase());
+      },
+    },
+  };
+}
