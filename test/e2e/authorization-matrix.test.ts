@@ -111,7 +111,48 @@ const rows: Row[] = [
   { name: 'AdminUsers', request: async () => ({ query: operation('AdminUsers'), variables: { first: 5 } }), expect: onlyAdmin },
   { name: 'SetUserRole', request: async (ids) => ({ query: operation('SetUserRole'), variables: { userId: ids.subjectId, role: 'USER' } }), expect: onlyAdmin },
   { name: 'OutboundEmails', request: async (ids) => ({ query: operation('OutboundEmails'), variables: { to: ids.owner.email } }), expect: onlyAdmin },
+  {
+    name: 'MarkNotificationRead',
+    request: async (ids) => ({ query: operation('MarkNotificationRead'), variables: { id: await ownerNotification(ids) } }),
+    expect: onlyOwner,
+  },
+  {
+    name: 'deactivatePriceAlert',
+    request: async (ids) => ({ query: 'mutation($id: ID!) { deactivatePriceAlert(id: $id) { id active } }', variables: { id: await ownerAlert(ids) } }),
+    expect: onlyOwner,
+  },
+  {
+    name: 'deletePriceAlert',
+    request: async (ids) => ({ query: 'mutation($id: ID!) { deletePriceAlert(id: $id) }', variables: { id: await ownerAlert(ids) } }),
+    expect: onlyOwner,
+  },
 ];
+
+/** A fresh price alert of the owner's, above the latest AGG price (each one higher than the last). */
+let alertLevel = 1_000_000;
+async function ownerAlert(ids: Ids): Promise<string> {
+  alertLevel += 10;
+  const created = await ids.owner.client.request(operation('CreatePriceAlert'), {
+    input: { symbol: 'AGG', condition: 'ABOVE', threshold: String(alertLevel) },
+  });
+  return created.data?.createPriceAlert.id;
+}
+
+/** A fresh notification of the owner's: an alert of theirs fires on an ingested tick. */
+let lastTick = 0;
+async function ownerNotification(ids: Ids): Promise<string> {
+  const alertId = await ownerAlert(ids);
+  lastTick = Math.max(Date.now() - 1, lastTick + 1);
+  const admin = await adminClient(stack);
+  await admin.request(operation('IngestPrices'), { ticks: [{ symbol: 'AGG', price: String(alertLevel + 1), time: new Date(lastTick).toISOString() }] });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const list = await ids.owner.client.request(operation('Notifications'));
+    const edge = list.data?.me.notifications.edges.find((e: { node: { data: { alertId?: string } } }) => e.node.data.alertId === alertId);
+    if (edge) return edge.node.id;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the price alert did not fire');
+}
 
 let stack: TestStack;
 let ids: Ids;

@@ -36,6 +36,7 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
         market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS }),
         riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
       }),
+      readiness: { postgres: () => analytics.sql`select 1`, timescale: () => timescale.sql`select 1` },
     });
     logger.info({ url: running.url }, 'analytics subgraph listening');
     return {

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { baseEnvSchema, databaseUrl, poolSize, port, productionGuard } from '@nexanest/config';
 
+const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
+
+/**
+ * The notifications service's settings. MARKET_SUBGRAPH_URL (asked whether an alert's symbol
+ * exists) gets its development default only after the production guard has run.
+ */
 export const notificationsEnvSchema = baseEnvSchema
   .extend({
     NOTIFICATIONS_DATABASE_URL: databaseUrl('notifications'),
@@ -8,7 +14,10 @@ export const notificationsEnvSchema = baseEnvSchema
     NOTIFICATIONS_PORT: port(8006),
     /** Base URL of the web app that verification and reset links point to. */
     NOTIFICATIONS_APP_URL: z.string().url().default('https://app.nexanest.local'),
+    /** The market subgraph's own endpoint, asked whether a price alert's symbol exists. */
+    MARKET_SUBGRAPH_URL: z.string().url().optional(),
   })
-  .superRefine(productionGuard(['NOTIFICATIONS_DATABASE_URL']));
+  .superRefine(productionGuard(['NOTIFICATIONS_DATABASE_URL', 'MARKET_SUBGRAPH_URL']))
+  .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));
 
 export type NotificationsEnv = z.infer<typeof notificationsEnvSchema>;
