@@ -112,6 +112,29 @@ const rows: Row[] = [
   { name: 'SetUserRole', request: async (ids) => ({ query: operation('SetUserRole'), variables: { userId: ids.subjectId, role: 'USER' } }), expect: onlyAdmin },
   { name: 'OutboundEmails', request: async (ids) => ({ query: operation('OutboundEmails'), variables: { to: ids.owner.email } }), expect: onlyAdmin },
   {
+    name: 'PerformanceSeries',
+    request: async (ids) => ({ query: operation('PerformanceSeries'), variables: { id: ids.portfolioId } }),
+    expect: ownerAndGrantedAdvisor,
+  },
+  {
+    name: 'portfolio(id) performance and risk',
+    request: async (ids) => ({
+      query: 'query($id: ID!) { portfolio(id: $id) { performance(range: ONE_MONTH) { benchmarkSymbol } riskMetrics(window: ONE_MONTH) { volatility } } }',
+      variables: { id: ids.portfolioId },
+    }),
+    expect: ownerAndGrantedAdvisor,
+    sees: (data) => expect(data.portfolio.performance.benchmarkSymbol).toBe('SPY'),
+  },
+  {
+    name: 'Notifications',
+    request: async () => ({ query: operation('Notifications'), variables: {} }),
+    expect: anySignedIn,
+    // Each caller sees their own list: only the owner has notifications (price alerts fired).
+    sees: (data, caller) => {
+      if (caller !== 'owner') expect(data.me.notifications.totalCount).toBe(0);
+    },
+  },
+  {
     name: 'MarkNotificationRead',
     request: async (ids) => ({ query: operation('MarkNotificationRead'), variables: { id: await ownerNotification(ids) } }),
     expect: onlyOwner,

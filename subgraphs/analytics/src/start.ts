@@ -30,6 +30,7 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.ANALYTICS_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createAnalyticsContext({
         timescaleSql: timescale.sql,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, databaseUrl, poolSize, port, productionGuard } from '@nexanest/config';
+import { appDbPassword, baseEnvSchema, databaseUrl, poolSize, port, productionGuard } from '@nexanest/config';
 
 const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
 
@@ -9,7 +9,9 @@ const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
  */
 export const notificationsEnvSchema = baseEnvSchema
   .extend({
+    /** The owner's URL: migrations and the background workers use it; requests run as nexanest_app. */
     NOTIFICATIONS_DATABASE_URL: databaseUrl('notifications'),
+    APP_DB_PASSWORD: appDbPassword(),
     NOTIFICATIONS_DB_POOL_SIZE: poolSize(20),
     NOTIFICATIONS_PORT: port(8006),
     /** Base URL of the web app that verification and reset links point to. */

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, createBus } from '@nexanest/bus';
-import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
+import { type Bus, createBus, probeRedis } from '@nexanest/bus';
+import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
@@ -29,23 +29,35 @@ export interface NotificationsServiceOptions {
 export async function startNotificationsService(options: NotificationsServiceOptions): Promise<ServiceHandle & { evaluator: AlertEvaluator }> {
   const { env, logger } = options;
   const production = isProduction(env);
-  if (!production) await ensureDatabase(env.NOTIFICATIONS_DATABASE_URL);
-  const pool = createPool({ url: env.NOTIFICATIONS_DATABASE_URL, max: env.NOTIFICATIONS_DB_POOL_SIZE, schema, applicationName: 'nexanest-notifications' });
+  if (!production) {
+    await ensureDatabase(env.NOTIFICATIONS_DATABASE_URL);
+    await ensureAppRole(env.NOTIFICATIONS_DATABASE_URL, env.APP_DB_PASSWORD);
+  }
+  // Requests run as nexanest_app under row-level security; the workers (alert evaluator, email
+  // events consumer) act for the system on the owner's connections, which also migrate.
+  const pool = createPool({
+    url: appRoleUrl(env.NOTIFICATIONS_DATABASE_URL, env.APP_DB_PASSWORD),
+    max: env.NOTIFICATIONS_DB_POOL_SIZE,
+    schema,
+    applicationName: 'nexanest-notifications',
+  });
+  const system = createPool({ url: env.NOTIFICATIONS_DATABASE_URL, max: 5, schema, applicationName: 'nexanest-notifications-workers' });
   const bus = options.bus ?? createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
   const ownBus = !options.bus;
-  const evaluator = createAlertEvaluator({ db: pool.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
+  const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
   let consumer: EmailEventsConsumer | undefined;
   const release = async () => {
     await consumer?.stop();
     await evaluator.stop();
     if (ownBus) await bus.close();
     await pool.close();
+    await system.close();
   };
   try {
-    await migrateDatabase(pool.sql, { folder: MIGRATIONS, journalTable: '__notifications_migrations' });
+    await migrateDatabase(system.sql, { folder: MIGRATIONS, journalTable: '__notifications_migrations' });
     if (env.REDIS_URL) {
       consumer = createEmailEventsConsumer({
-        db: pool.db,
+        db: system.db,
         redisUrl: env.REDIS_URL,
         namespace: env.NEXANEST_NAMESPACE,
         appUrl: env.NOTIFICATIONS_APP_URL,
@@ -60,6 +72,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.NOTIFICATIONS_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createNotificationsContext({
         db: pool.db,
@@ -68,6 +81,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         watchSymbol: (symbol) => evaluator.watch(symbol),
       }),
       subscriptions: { schema: server.schema },
+      readiness: { postgres: () => pool.sql`select 1`, ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then(requireTrue) } : {}) },
     });
     logger.info({ url: running.url, bus: bus.kind }, 'notifications subgraph listening');
     return {
@@ -83,4 +97,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     await release();
     throw error;
   }
+}
+
+function requireTrue(ok: boolean): void {
+  if (!ok) throw new Error('no answer');
 }
