@@ -141,3 +141,78 @@ describe('caller mistakes the gateway answers as internal errors (known bugs)', 
     expect(codeOf(answer)).toBe('BAD_USER_INPUT');
   });
 });
+
+/**
+ * The default limits (env.ts) on the real supergraph. gateway/test/query-limits.test.ts checks
+ * each limit with tight settings against a fake subgraph; this checks the shipped defaults stop
+ * the attacks on the real schema, and that the gateway serves normally afterwards.
+ */
+describe('query attacks against the default limits', () => {
+  const send = async (body: unknown) => {
+    const answer = await post(body, { authorization: `Bearer ${token}` });
+    return {
+      status: answer.status,
+      body: JSON.parse(answer.text) as { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+    };
+  };
+  const refusedBy = (limit: string) => ({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit });
+  const outcome = ({ status, body }: Awaited<ReturnType<typeof send>>) => ({
+    status,
+    code: body.errors?.[0]?.extensions?.code,
+    limit: body.errors?.[0]?.extensions?.limit,
+  });
+
+  // me > portfolios > holdings > instrument > myHoldings > portfolio > holdings > ... cycles forever.
+  const cycle = (levels: number) => {
+    const path = ['me', 'portfolios', ...Array.from({ length: levels }, () => ['holdings', 'instrument', 'myHoldings', 'portfolio']).flat()];
+    return `{ ${path.reduceRight((inner, field) => `${field} { ${inner} }`, 'id')} }`;
+  };
+
+  it('refuses a query deeper than 12 levels through the holdings/instrument cycle', async () => {
+    expect(outcome(await send({ query: cycle(3) }))).toEqual(refusedBy('MAX_DEPTH'));
+    const withinLimit = await send({ query: cycle(2) });
+    expect(withinLimit.body.errors).toBeUndefined();
+  });
+
+  it('refuses 16 aliases of one field', async () => {
+    const query = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    expect(outcome(await send({ query }))).toEqual(refusedBy('MAX_ALIASES'));
+  });
+
+  it('refuses a wide document of more than 2000 tokens before parsing it', async () => {
+    const query = `{ me { ${'id '.repeat(2000)}} }`;
+    expect(outcome(await send({ query }))).toEqual(refusedBy('MAX_TOKENS'));
+  });
+
+  it('refuses a fan-out whose cost is over 5000 within every other limit', async () => {
+    const fields = 'symbol name latestPrice { price time open high low volume change changePercent }';
+    const query = `{ ${Array.from({ length: 10 }, (_, i) => `s${i}: searchInstruments(query: "a", first: 100) { ${fields} }`).join(' ')} }`;
+    expect(outcome(await send({ query }))).toEqual(refusedBy('MAX_COST'));
+  });
+
+  it('refuses more than 20 directives', async () => {
+    const query = `{ me { ${Array.from({ length: 21 }, () => 'id @include(if: true)').join(' ')} } }`;
+    expect(outcome(await send({ query }))).toEqual(refusedBy('MAX_DIRECTIVES'));
+  });
+
+  it('refuses fragments that spread each other in a cycle', async () => {
+    const query = 'query { me { ...A } } fragment A on User { id ...B } fragment B on User { email ...A }';
+    expect(outcome(await send({ query }))).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: undefined });
+  });
+
+  it('refuses a batch of operations in a JSON array body', async () => {
+    const { status, body } = await send(Array.from({ length: 50 }, () => ({ query: '{ me { id } }' })));
+    expect({ status, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({ status: 400, code: 'BAD_USER_INPUT', data: undefined });
+  });
+
+  it('refuses a body over the default 1 MB with 413', async () => {
+    const { status, body } = await send({ query: '{ me { id } }', variables: { padding: 'x'.repeat(1_000_001) } });
+    expect({ status, code: body.errors?.[0]?.extensions?.code }).toEqual({ status: 413, code: 'BAD_USER_INPUT' });
+  });
+
+  it('answers a 900 kB string argument with a coded error or data, and keeps serving', async () => {
+    const { body } = await send({ query: 'query($q: String!) { searchInstruments(query: $q, first: 10) { symbol } }', variables: { q: '%'.repeat(900_000) } });
+    for (const error of body.errors ?? []) expect(['BAD_USER_INPUT']).toContain(error.extensions?.code);
+    expect(await stillServes()).toBe(true);
+  });
+});
