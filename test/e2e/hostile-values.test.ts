@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Decimal } from 'decimal.js';
 import { createPool } from '@nexanest/db';
 import { operation } from '../support/operations.ts';
 import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
@@ -160,5 +161,110 @@ describe.each(PAYLOADS)('the string %j in every mutation input', (payload) => {
     expect(await victimView()).toEqual(victimBefore);
     const login = await stack.client.request(operation('Login'), { email: victim.email, password: victim.password });
     expect(login.data?.login.accessToken).toEqual(expect.any(String));
+  });
+});
+
+describe('edge values', () => {
+  let owner: Awaited<ReturnType<typeof registerUser>>;
+  let portfolioId: string;
+  beforeAll(async () => {
+    owner = await registerUser(stack, 'edges');
+    const created = await owner.client.request(operation('CreatePortfolio'), { input: { name: 'Edges', portfolioType: 'TAXABLE', baseCurrency: 'USD' } });
+    portfolioId = created.data?.createPortfolio.id;
+  });
+  const deposit = (fields: Record<string, unknown>) =>
+    owner.client.request(operation('RecordTransaction'), {
+      input: { portfolioId, type: 'DEPOSIT', amount: '1', currency: 'USD', executedAt: minutesAgo(1), ...fields },
+    });
+
+  it('round-trips Unicode and emoji names exactly', async () => {
+    const name = '👩‍👩‍👧‍👦 Família Zürich 日本語 العربية 🚀';
+    const created = await owner.client.request(operation('CreatePortfolio'), {
+      input: { name, description: name, portfolioType: 'TAXABLE', baseCurrency: 'EUR' },
+    });
+    expect(created.data?.createPortfolio).toMatchObject({ name, description: name });
+    const profile = await owner.client.request(operation('UpdateProfile'), { input: { displayName: name } });
+    expect(profile.data?.updateProfile.profile.displayName).toBe(name);
+    const me = await owner.client.request('{ me { profile { displayName } portfolios { name } } }');
+    expect(me.data?.me.profile.displayName).toBe(name);
+    expect(me.data?.me.portfolios.map((portfolio: { name: string }) => portfolio.name)).toContain(name);
+  });
+
+  it('keeps the largest and the most precise decimal the scalar allows exactly in the ledger', async () => {
+    const amount = '123456789012345678.1234567891';
+    const answer = await deposit({ amount });
+    expect(answer.errors).toBeUndefined();
+    // Money is presented at MONEY_SCALE (4) places, rounded half-even; the ledger keeps every digit.
+    expect(answer.data?.recordTransaction.amount.amount).toBe(new Decimal(amount).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN).toFixed());
+    const rows = await portfolioDb((sql) => sql`select amount::text as amount from transactions where id = ${answer.data?.recordTransaction.id}`);
+    expect(rows).toEqual([{ amount }]);
+  });
+
+  const badDecimals = [
+    ['19 integer digits', '1234567890123456789'],
+    ['11 fractional digits', '0.12345678901'],
+    ['NaN', 'NaN'],
+    ['Infinity', 'Infinity'],
+    ['-Infinity', '-Infinity'],
+    ['an exponent', '1e5'],
+    ['a comma', '1,5'],
+  ];
+  const badDates = [
+    ['in the expanded-year range', '+275760-09-13T00:00:00.000Z'],
+    ['without a time zone', '2025-01-01T00:00:00'],
+  ];
+
+  it.each(badDecimals)('refuses a decimal with %s and writes nothing', async (_, amount) => {
+    const answer = await deposit({ amount });
+    expect(answer.data?.recordTransaction ?? null).toBeNull();
+    expect(answer.errors).toHaveLength(1);
+  });
+
+  // BUG (gateway): the portfolio subgraph refuses these with HTTP 400 and BAD_USER_INPUT ("Decimal
+  // must be a string like ..."), but the gateway reports any non-2xx subgraph answer as
+  // "The portfolio service is unavailable" (INTERNAL_SERVER_ERROR, reason UPSTREAM_UNAVAILABLE).
+  it.fails.each(badDecimals)('BUG: answers a decimal with %s with BAD_USER_INPUT', async (_, amount) => {
+    expect(codeOf(await deposit({ amount }))).toBe('BAD_USER_INPUT');
+  });
+
+  it.each([
+    ['a summer-time offset', '2025-03-30T03:30:00+02:00', '2025-03-30T01:30:00.000Z'],
+    ['the repeated hour at the end of US daylight time', '2025-11-02T01:30:00-04:00', '2025-11-02T05:30:00.000Z'],
+    ['the same wall time one hour later', '2025-11-02T01:30:00-05:00', '2025-11-02T06:30:00.000Z'],
+    ['a half-hour zone', '2025-06-01T12:00:00+05:30', '2025-06-01T06:30:00.000Z'],
+    ['a date before 1970', '1965-06-15T12:00:00Z', '1965-06-15T12:00:00.000Z'],
+    ['the first instant of 1970', '1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
+  ])('normalises executedAt with %s to UTC', async (_, executedAt, utc) => {
+    const answer = await deposit({ executedAt });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.recordTransaction.executedAt).toBe(utc);
+  });
+
+  it('refuses executedAt in the future with BAD_USER_INPUT, as the contract says', async () => {
+    expect(codeOf(await deposit({ executedAt: '2999-01-01T00:00:00Z' }))).toBe('BAD_USER_INPUT');
+  });
+
+  it.each(badDates)('refuses executedAt %s and writes nothing', async (_, executedAt) => {
+    const answer = await deposit({ executedAt });
+    expect(answer.data?.recordTransaction ?? null).toBeNull();
+    expect(answer.errors).toHaveLength(1);
+  });
+
+  // BUG (gateway): as for decimals, the subgraph's 400 BAD_USER_INPUT reaches the client as "service unavailable".
+  it.fails.each(badDates)('BUG: answers executedAt %s with BAD_USER_INPUT', async (_, executedAt) => {
+    expect(codeOf(await deposit({ executedAt }))).toBe('BAD_USER_INPUT');
+  });
+
+  // BUG (DateTime scalar, packages/graphql): "2025-02-30T00:00:00Z" is accepted and stored as
+  // 2025-03-02T00:00:00Z, because JavaScript's Date rolls an impossible day over into the next month.
+  it.fails('BUG: refuses an impossible calendar day (30 February) instead of moving it to 2 March', async () => {
+    expect(codeOf(await deposit({ executedAt: '2025-02-30T00:00:00Z', notes: 'impossible day' }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('wrote only the accepted entries', async () => {
+    const rows = await portfolioDb(
+      (sql) => sql`select count(*)::int as n from transactions where portfolio_id = ${portfolioId} and notes is distinct from 'impossible day'`,
+    );
+    expect(rows[0]?.n).toBe(7);
   });
 });
