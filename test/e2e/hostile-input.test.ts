@@ -130,6 +130,7 @@ describe('caller mistakes the gateway answers as internal errors (known bugs)', 
     expect(['OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT']).toContain(codeOf(answer));
   });
 
+  // Only under vitest (two graphql realms, see hostile-values.test.ts); under tsx/node it passes through.
   it.fails('BUG: passes on a subgraph refusing a malformed DateTime variable as BAD_USER_INPUT, not "service unavailable"', async () => {
     const answer = await post(
       {
