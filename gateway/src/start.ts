@@ -96,7 +96,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     }),
     createBodyErrorHandler(logger),
   );
-  const host = options.host ?? '127.0.0.1';
+  const host = options.host ?? env.LISTEN_HOST;
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? env.GATEWAY_PORT, host, () => resolve());
@@ -104,7 +104,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   const { port } = httpServer.address() as AddressInfo;
   return {
     name: 'gateway',
-    url: `http://${host}:${port}/graphql`,
+    url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/graphql`,
     port,
     async close() {
       await ws.close();

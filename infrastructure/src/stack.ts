@@ -101,7 +101,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
       }),
       startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
-      startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT) }),
+      startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),
     ]);
     // Whatever did start is stopped again if another one failed.
     for (const outcome of starting) if (outcome.status === 'fulfilled') started.push(outcome.value);

@@ -111,13 +111,14 @@ async function publishUntilShown(symbol: string, text: string): Promise<Decimal[
     const ingested = await admin.request(operation('IngestPrices'), { ticks: [{ symbol, price: price.toFixed(2), time: new Date().toISOString() }] });
     expect(ingested.errors).toBeUndefined();
     published.push(price);
-    const shown = await waitForEditor('response.json', text, 500).then(
+    const shown = await waitForEditor('response.json', text, 1_000).then(
       () => true,
       () => false,
     );
     if (shown) return published;
   }
-  throw new Error(`no ${symbol} tick reached the result panel after ${published.length} publications`);
+  const panel = await editorValue('response.json').catch(() => '(no result panel)');
+  throw new Error(`no ${symbol} tick reached the result panel after ${published.length} publications; the panel shows: ${panel.slice(0, 500)}`);
 }
 
 async function screenshot(name: string) {

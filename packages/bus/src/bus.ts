@@ -20,7 +20,10 @@ export function createBus(options: { redisUrl: string | null; namespace: string 
   const name = (channel: string) => `${options.namespace}:${channel}`;
   if (!options.redisUrl) return createInProcessBus(name);
   const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
-  const subscriber = new Redis(options.redisUrl);
+  // No CLIENT SETINFO on the subscriber: in ioredis 5.8.2+ that handshake can race a SUBSCRIBE
+  // sent while connecting ("Connection in subscriber mode, only subscriber commands may be
+  // used"), and the connection then drops and loses the messages of the gap (redis/ioredis#2037).
+  const subscriber = new Redis(options.redisUrl, { disableClientInfo: true });
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
   const fanout = createChannelFanout({

@@ -31,6 +31,8 @@ export const baseEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9_-]+$/i)
     .default('nexanest'),
+  /** Address every service listens on: loopback by default, 0.0.0.0 in containers. */
+  LISTEN_HOST: z.string().min(1).default('127.0.0.1'),
   JWT_SECRET: secret('JWT_SECRET'),
   GATEWAY_IDENTITY_SECRET: secret('GATEWAY_IDENTITY_SECRET'),
 });

@@ -5,11 +5,11 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
 }
 
-/** Keys of an object schema, looking through refinements and transforms. */
-function shapeKeys(schema: z.ZodTypeAny): string[] {
-  if (schema instanceof z.ZodObject) return Object.keys(schema.shape);
-  if (schema instanceof z.ZodEffects) return shapeKeys(schema.innerType());
-  return [];
+/** The fields of an object schema, looking through refinements and transforms. */
+function shapeOf(schema: z.ZodTypeAny): Record<string, z.ZodTypeAny> {
+  if (schema instanceof z.ZodObject) return schema.shape as Record<string, z.ZodTypeAny>;
+  if (schema instanceof z.ZodEffects) return shapeOf(schema.innerType());
+  return {};
 }
 
 /**
@@ -18,8 +18,10 @@ function shapeKeys(schema: z.ZodTypeAny): string[] {
  */
 function missingInProduction(schema: z.ZodTypeAny, source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV !== 'production') return [];
-  return shapeKeys(schema)
-    .filter((key) => key.endsWith('_DATABASE_URL') || key === 'REDIS_URL')
+  // A plain optional URL (no development default, e.g. a read replica) stays optional everywhere.
+  return Object.entries(shapeOf(schema))
+    .filter(([key, field]) => key === 'REDIS_URL' || (key.endsWith('_DATABASE_URL') && !(field instanceof z.ZodOptional)))
+    .map(([key]) => key)
     .filter((key) => !source[key])
     .map((key) => `  - ${key}: required in production`);
 }

@@ -19,6 +19,15 @@ describe('loadEnv', () => {
     );
   });
 
+  it('refuses production without REDIS_URL, and lets an optional replica URL stay unset', () => {
+    const withReplica = baseEnvSchema.extend({ AUTH_DATABASE_URL: databaseUrl('auth'), READ_DATABASE_URL: z.string().url().optional() });
+    expect(() => loadEnv(withReplica, { NODE_ENV: 'production', AUTH_DATABASE_URL: 'postgres://db/auth', ...strongSecrets })).toThrow(
+      /REDIS_URL: required in production/,
+    );
+    const env = loadEnv(withReplica, { NODE_ENV: 'production', AUTH_DATABASE_URL: 'postgres://db/auth', REDIS_URL: 'redis://r:6379', ...strongSecrets });
+    expect(env.READ_DATABASE_URL).toBeUndefined();
+  });
+
   it('refuses production with a development secret, without echoing it', () => {
     let error: unknown;
     try {

@@ -99,8 +99,10 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
     httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
+  // A wildcard address is not one to connect to: the service is reachable on loopback too.
+  const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    url: `http://${host}:${port}/graphql`,
     port,
     async close() {
       await disposeWs?.();

@@ -26,5 +26,5 @@ export const createAnalyticsContext =
   (deps: AnalyticsDeps) =>
   (identity: Identity | null): AnalyticsContext => {
     const now = deps.now?.() ?? new Date();
-    return { identity, deps, now, loaders: createLoaders({ sql: deps.timescaleSql, market: deps.market, ownerId: identity?.userId ?? null, now }) };
+    return { identity, deps, now, loaders: createLoaders({ sql: deps.timescaleSql, market: deps.market, now }) };
   };

@@ -14,6 +14,11 @@ export const analyticsEnvSchema = baseEnvSchema
     /** The shared time-series database; analytics owns the analytics_ts schema in it. */
     TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
     TIMESCALE_DB_POOL_SIZE: poolSize(50),
+    /**
+     * Optional read replica of the time-series database: analytics' GraphQL reads (snapshots,
+     * performance, risk) go there; migrations and writes stay on TIMESCALE_DATABASE_URL.
+     */
+    ANALYTICS_READ_DATABASE_URL: z.string().url().optional(),
     ANALYTICS_PORT: port(8005),
     /** The market subgraph's own endpoint: benchmark closes (daily candles) and FX rates. */
     MARKET_SUBGRAPH_URL: z.string().url().optional(),

@@ -10,6 +10,8 @@ import { listSnapshotSeries } from './snapshots-store.ts';
 
 export interface SnapshotSeriesKey {
   portfolioId: string;
+  /** The portfolio's owner as the portfolio subgraph vouched for it (see `readableOwner`). */
+  ownerId: string;
   from: Date;
   to: Date;
   interval: SnapshotInterval;
@@ -17,11 +19,12 @@ export interface SnapshotSeriesKey {
 
 export interface WindowPointsKey {
   portfolioId: string;
+  ownerId: string;
   range: PerformanceRange;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const rangeKey = (key: Omit<SnapshotSeriesKey, 'portfolioId'>) => `${key.from.toISOString()}|${key.to.toISOString()}|${key.interval}`;
+const rangeKey = (key: Omit<SnapshotSeriesKey, 'portfolioId'>) => `${key.ownerId}|${key.from.toISOString()}|${key.to.toISOString()}|${key.interval}`;
 
 /** Groups keys by `groupOf`, loads each group in one call, answers in key order. */
 async function loadGrouped<K extends { portfolioId: string }, V>(
@@ -42,31 +45,26 @@ async function loadGrouped<K extends { portfolioId: string }, V>(
 }
 
 /**
- * Per-request loaders for one caller, at one instant (`now`, so every range of a request ends at
+ * Per-request loaders, at one instant (`now`, so every range of a request ends at
  * the same time). Series asked for with the same range (a dashboard listing several portfolios)
  * are read in one query; a benchmark asked for twice (performance and riskMetrics) is fetched once.
  */
-export function createLoaders(deps: { sql: Sql; market: MarketClient; ownerId: string | null; now: Date }) {
-  const { sql, ownerId, now } = deps;
+export function createLoaders(deps: { sql: Sql; market: MarketClient; now: Date }) {
+  const { sql, now } = deps;
   return {
     snapshotSeries: new DataLoader<SnapshotSeriesKey, SnapshotPoint[], string>(
-      async (keys) => {
-        if (!ownerId) return keys.map(() => []);
-        return loadGrouped(keys, rangeKey, (group, portfolioIds) => listSnapshotSeries(sql, { ...group[0]!, portfolioIds, ownerId }), []);
-      },
+      async (keys) => loadGrouped(keys, rangeKey, (group, portfolioIds) => listSnapshotSeries(sql, { ...group[0]!, portfolioIds }), []),
       { cacheKeyFn: (key) => `${key.portfolioId}|${rangeKey(key)}` },
     ),
     windowPoints: new DataLoader<WindowPointsKey, SnapshotPoint[], string>(
-      async (keys) => {
-        if (!ownerId) return keys.map(() => []);
-        return loadGrouped(
+      async (keys) =>
+        loadGrouped(
           keys,
-          (key) => key.range,
-          (group, portfolioIds) => listWindowPoints(sql, { portfolioIds, ownerId, window: performanceWindow(group[0]!.range, now) }),
+          (key) => `${key.ownerId}|${key.range}`,
+          (group, portfolioIds) => listWindowPoints(sql, { portfolioIds, ownerId: group[0]!.ownerId, window: performanceWindow(group[0]!.range, now) }),
           [],
-        );
-      },
-      { cacheKeyFn: (key) => `${key.portfolioId}|${key.range}` },
+        ),
+      { cacheKeyFn: (key) => `${key.portfolioId}|${key.ownerId}|${key.range}` },
     ),
     benchmark: new DataLoader<BenchmarkKey, BenchmarkSeries | null, string>(
       (keys) => Promise.all(keys.map((key) => loadBenchmarkSeries(deps.market, key).catch((error: unknown) => error as Error))),

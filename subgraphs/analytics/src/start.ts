@@ -26,17 +26,27 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
     const timescale = createPool({ url: env.TIMESCALE_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'nexanest-analytics' });
     pools.push(timescale);
     await migrateAnalytics({ analytics: analytics.sql, timescale: timescale.sql });
+    // Reads may go to a replica (replication lag: a snapshot just written may show a moment later).
+    const reads = env.ANALYTICS_READ_DATABASE_URL
+      ? createPool({ url: env.ANALYTICS_READ_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'nexanest-analytics-reads' })
+      : timescale;
+    if (reads !== timescale) pools.push(reads);
     const server = createAnalyticsServer({ logger, production });
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.ANALYTICS_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createAnalyticsContext({
-        timescaleSql: timescale.sql,
+        timescaleSql: reads.sql,
         market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS }),
         riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
       }),
-      readiness: { postgres: () => analytics.sql`select 1`, timescale: () => timescale.sql`select 1` },
+      readiness: {
+        postgres: () => analytics.sql`select 1`,
+        timescale: () => timescale.sql`select 1`,
+        ...(reads !== timescale ? { 'timescale.replica': () => reads.sql`select 1` } : {}),
+      },
     });
     logger.info({ url: running.url }, 'analytics subgraph listening');
     return {

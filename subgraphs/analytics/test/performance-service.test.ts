@@ -76,7 +76,14 @@ async function ask(
   args: { range: string; interval?: string },
   client: MarketClient = marketClient,
 ) {
-  const rep = { __typename: 'Portfolio', id: portfolio.id, baseCurrency: portfolio.baseCurrency ?? 'USD', benchmark: { symbol: portfolio.benchmark ?? 'SPY' } };
+  // What the gateway sends after the portfolio subgraph resolved the portfolio: its owner included.
+  const rep = {
+    __typename: 'Portfolio',
+    id: portfolio.id,
+    baseCurrency: portfolio.baseCurrency ?? 'USD',
+    benchmark: { symbol: portfolio.benchmark ?? 'SPY' },
+    owner: { id: owner.userId },
+  };
   const context = createAnalyticsContext({ timescaleSql: timescale.sql, market: client, riskFreeRate: RISK_FREE, now: () => NOW })(identity);
   const response = await server.apollo.executeOperation({ query: QUERY, variables: { reps: [rep], interval: 'DAY', ...args } }, { contextValue: context });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
@@ -222,6 +229,13 @@ describe('access and market', () => {
     expect(errors).toEqual([]);
     expect(answer!.performance.timeWeightedReturn).toBeNull();
     expect(answer!.performanceSeries).toEqual([]);
+  });
+
+  it('measures a client portfolio for an ADVISOR the portfolio subgraph showed it to', async () => {
+    const advisor: Identity = { userId: randomUUID(), role: 'ADVISOR' };
+    const { answer, errors } = await ask(advisor, { id: A }, { range: 'ONE_WEEK' });
+    expect(errors).toEqual([]);
+    expect(answer!.performance.timeWeightedReturn).toBeCloseTo(0.1495, 10);
   });
 
   it('answers UNAUTHENTICATED without an identity and FORBIDDEN to an API key without portfolio:read', async () => {

@@ -32,7 +32,8 @@ const portfolioId = randomUUID();
 
 async function snapshots(identity: Identity | null, args: { from: string; to: string; interval: string }) {
   const response = await server.apollo.executeOperation(
-    { query: SNAPSHOTS, variables: { reps: [{ __typename: 'Portfolio', id: portfolioId }], ...args } },
+    // The representation the gateway sends: the portfolio subgraph adds its owner.
+    { query: SNAPSHOTS, variables: { reps: [{ __typename: 'Portfolio', id: portfolioId, owner: { id: owner.userId } }], ...args } },
     {
       // Snapshots never ask market: the client points nowhere.
       contextValue: createAnalyticsContext({ timescaleSql: timescale.sql, market: createMarketClient({ url: 'http://127.0.0.1:9/graphql' }), riskFreeRate: 0 })(

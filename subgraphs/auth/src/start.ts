@@ -80,6 +80,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.AUTH_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),

@@ -3,6 +3,7 @@ import type { Sql } from '@nexanest/db';
 import type { Identity, Logger } from '@nexanest/graphql';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { Ingest } from './services/ingest-ticks.ts';
+import type { LatestPriceCache } from './cache/latest-price-cache.ts';
 
 /** What the market server needs from the outside world. */
 export interface MarketDeps {
@@ -14,6 +15,8 @@ export interface MarketDeps {
   ingest: Ingest;
   /** Valuation clock; tests pin it. */
   now?: () => Date;
+  /** Latest prices in Redis DB 1 (cache-aside); null without Redis. */
+  latestPriceCache?: LatestPriceCache | null;
 }
 
 export interface MarketContext {
@@ -26,15 +29,21 @@ export interface MarketContext {
   loaders: Loaders;
 }
 
+const loaderDeps = (deps: MarketDeps) => ({
+  sql: deps.sql,
+  latestPriceCache: deps.latestPriceCache ?? null,
+  ...(deps.now ? { now: deps.now } : {}),
+});
+
 /** Builds the per-request context from the identity the gateway vouched for. */
 export const createContextFactory =
   (deps: MarketDeps) =>
   (identity: Identity | null): MarketContext => ({
     identity,
     deps,
-    loaders: createLoaders({ sql: deps.sql, ...(deps.now ? { now: deps.now } : {}) }),
+    loaders: createLoaders(loaderDeps(deps)),
   });
 
 export const renewLoaders = (context: MarketContext): void => {
-  context.loaders = createLoaders({ sql: context.deps.sql, ...(context.deps.now ? { now: context.deps.now } : {}) });
+  context.loaders = createLoaders(loaderDeps(context.deps));
 };

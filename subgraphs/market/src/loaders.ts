@@ -3,6 +3,7 @@ import type { Sql } from '@nexanest/db';
 import { createFxTable, type FxQuote, type FxTable } from './domain/fx.ts';
 import type { LatestPriceState } from './domain/latest-price.ts';
 import { asDate } from './db/values.ts';
+import type { LatestPriceCache, RevisedLatestPrice } from './cache/latest-price-cache.ts';
 
 export interface InstrumentRecord {
   symbol: string;
@@ -28,6 +29,8 @@ export interface Loaders {
 export interface LoaderDeps {
   sql: Sql;
   now?: () => Date;
+  /** Redis copy of latest prices; without it every read goes to the database. */
+  latestPriceCache?: LatestPriceCache | null;
 }
 
 const bySymbol = <T extends { symbol: string }>(keys: readonly string[], rows: readonly T[]) => {
@@ -45,14 +48,15 @@ export function createLoaders(deps: LoaderDeps): Loaders {
         from market_data.instruments where symbol = any(${symbols as string[]}::text[])`;
       return bySymbol(symbols, rows);
     }),
+    // Cache-aside: Redis first, the database for what it lacks, and what the database had goes
+    // back to Redis (unless an ingest wrote a newer revision meanwhile).
     latestPrice: new DataLoader(async (symbols) => {
-      const rows = await sql<(Omit<LatestPriceRecord, 'time' | 'openTime'> & { time: Date | string; openTime: Date | string })[]>`
-        select symbol, price, time, day::text as day, open, open_time as "openTime", high, low, volume, prev_close as "prevClose"
-        from market_data.latest_prices where symbol = any(${symbols as string[]}::text[])`;
-      return bySymbol(
-        symbols,
-        rows.map((row) => ({ ...row, time: asDate(row.time), openTime: asDate(row.openTime) })),
-      );
+      const cache = deps.latestPriceCache;
+      const cached = cache ? await cache.getMany(symbols) : new Map<string, RevisedLatestPrice>();
+      const missing = symbols.filter((symbol) => !cached.has(symbol));
+      const loaded = missing.length > 0 ? await readLatestPrices(sql, missing) : [];
+      if (cache && loaded.length > 0) await cache.putMany(loaded);
+      return bySymbol(symbols, [...cached.values(), ...loaded]);
     }),
     fxQuotes: new DataLoader(async (currencies) => {
       const now = (deps.now?.() ?? new Date()).toISOString();
@@ -65,6 +69,15 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       return currencies.map((currency) => quotes.filter((row) => row.base === currency || row.quote === currency));
     }),
   };
+}
+
+/** latest_prices rows of `symbols`, with their revisions. */
+export async function readLatestPrices(sql: Sql, symbols: readonly string[]): Promise<RevisedLatestPrice[]> {
+  const rows = await sql<(Omit<RevisedLatestPrice, 'time' | 'openTime' | 'revision'> & { time: Date | string; openTime: Date | string; revision: string })[]>`
+    select symbol, price, time, day::text as day, open, open_time as "openTime", high, low, volume, prev_close as "prevClose",
+           revision::text as revision
+    from market_data.latest_prices where symbol = any(${symbols as string[]}::text[])`;
+  return rows.map((row) => ({ ...row, time: asDate(row.time), openTime: asDate(row.openTime), revision: Number(row.revision) }));
 }
 
 /** An FX table covering `currencies` (and USD, for crosses) at the latest rates. */

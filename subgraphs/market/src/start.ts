@@ -1,10 +1,15 @@
-import type { Bus } from '@nexanest/bus';
+import { type Bus, probeRedis } from '@nexanest/bus';
 import { createPool, migrateDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { fileURLToPath } from 'node:url';
 import { createContextFactory } from './context.ts';
 import { createPartitionCache } from './db/partitions.ts';
+import { detectTimeSeriesMode } from './db/time-series-mode.ts';
+import { refreshHistoricalCandles } from './db/continuous-aggregates.ts';
+import { createLatestPriceCache, type LatestPriceCache } from './cache/latest-price-cache.ts';
+import { readLatestPrices } from './loaders.ts';
+import { startTickRetention } from './services/tick-retention.ts';
 import type { MarketEnv } from './env.ts';
 import { createSimulator, type Simulator } from './feeds/simulator.ts';
 import { listReferenceInstruments, loadReferenceInstruments } from './reference-data.ts';
@@ -39,17 +44,46 @@ export async function prepareMarketDatabase(pool: Pool): Promise<void> {
 export async function startMarketService(options: MarketServiceOptions): Promise<MarketServiceHandle> {
   const { env, logger, bus } = options;
   const pool = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'market' });
+  let latestPriceCache: LatestPriceCache | null = null;
+  let retention: ReturnType<typeof startTickRetention> | undefined;
   try {
     await prepareMarketDatabase(pool);
-    const ingest = createIngest({ sql: pool.sql, bus, partitions: createPartitionCache(), logger });
-    const deps = { sql: pool.sql, bus, logger, production: isProduction(env), ingest };
+    const storage = { mode: await detectTimeSeriesMode(pool.sql), partitions: createPartitionCache() };
+    if (storage.mode === 'timescaledb') await refreshHistoricalCandles(pool.sql);
+    latestPriceCache = env.REDIS_URL ? createLatestPriceCache({ redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger }) : null;
+    if (latestPriceCache) await warmLatestPriceCache(pool, latestPriceCache);
+    const retentionDays = env.MARKET_TICK_RETENTION_DAYS || null;
+    retention = startTickRetention({
+      sql: pool.sql,
+      mode: storage.mode,
+      retentionDays,
+      partitions: storage.partitions,
+      intervalMs: env.MARKET_RETENTION_INTERVAL_MS,
+      logger,
+    });
+    await retention.ready;
+    const ingest = createIngest({
+      sql: pool.sql,
+      bus,
+      storage,
+      latestPriceCache,
+      retentionDays,
+      futureToleranceMs: env.MARKET_TICK_FUTURE_SKEW_MS,
+      logger,
+    });
+    const deps = { sql: pool.sql, bus, logger, production: isProduction(env), ingest, latestPriceCache };
     const server = createMarketServer(deps);
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.MARKET_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createContextFactory(deps),
       subscriptions: { schema: server.schema },
+      readiness: {
+        timescale: () => pool.sql`select 1`,
+        ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),
+      },
     });
     const simulator = env.MARKET_SIMULATOR === 'on' ? startSimulator(pool, ingest, env, logger) : null;
     await simulator?.start();
@@ -63,13 +97,26 @@ export async function startMarketService(options: MarketServiceOptions): Promise
       async close() {
         await simulator?.stop();
         await running.close();
+        await retention?.stop();
+        await latestPriceCache?.close();
         await pool.close();
       },
     };
   } catch (error) {
+    await retention?.stop();
+    await latestPriceCache?.close();
     await pool.close();
     throw error;
   }
+}
+
+/**
+ * Puts every latest price in Redis (a newer revision there wins): whatever changed in the
+ * database while this service was down (the demo seed, another database) replaces older copies.
+ */
+async function warmLatestPriceCache(pool: Pool, cache: LatestPriceCache): Promise<void> {
+  const symbols = (await pool.sql<{ symbol: string }[]>`select symbol from market_data.latest_prices`).map((row) => row.symbol);
+  await cache.putMany(await readLatestPrices(pool.sql, symbols));
 }
 
 function startSimulator(pool: Pool, ingest: Ingest, env: MarketEnv, logger: Logger): Simulator {

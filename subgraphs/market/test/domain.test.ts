@@ -87,7 +87,7 @@ describe('tick validation', () => {
         { symbol: 'EURUSD', price: '1.08', time: now },
       ],
       known,
-      now,
+      { now },
     );
     expect(valid.map((tick) => [tick.index, tick.symbol, tick.price])).toEqual([
       [0, 'AAPL', '190.1'],

@@ -3,6 +3,8 @@ import { createPool, type Pool } from '@nexanest/db';
 import { createLogger } from '@nexanest/graphql';
 import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase, dropRedisNamespace } from '@nexanest/testing';
 import { createPartitionCache } from '../src/db/partitions.ts';
+import { detectTimeSeriesMode } from '../src/db/time-series-mode.ts';
+import { createLatestPriceCache, type LatestPriceCache } from '../src/cache/latest-price-cache.ts';
 import { prepareMarketDatabase } from '../src/start.ts';
 import { createIngest, type IngestDeps } from '../src/services/ingest-ticks.ts';
 import type { MarketDeps } from '../src/context.ts';
@@ -14,6 +16,8 @@ export interface MarketTestKit {
   bus: Bus;
   ingestDeps: IngestDeps;
   deps: MarketDeps;
+  namespace: string;
+  latestPriceCache: LatestPriceCache;
   close(): Promise<void>;
 }
 
@@ -23,13 +27,16 @@ export async function createMarketTestKit(options: { now?: () => Date } = {}): P
   await prepareMarketDatabase(pool);
   const namespace = uniqueName('market_test');
   const bus = createBus({ redisUrl: testRedisUrl(), namespace });
-  const ingestDeps: IngestDeps = { sql: pool.sql, bus, partitions: createPartitionCache(), ...(options.now ? { now: options.now } : {}) };
+  const latestPriceCache = createLatestPriceCache({ redisUrl: testRedisUrl(), namespace });
+  const storage = { mode: await detectTimeSeriesMode(pool.sql), partitions: createPartitionCache() };
+  const ingestDeps: IngestDeps = { sql: pool.sql, bus, storage, latestPriceCache, ...(options.now ? { now: options.now } : {}) };
   const deps: MarketDeps = {
     sql: pool.sql,
     bus,
     logger: createLogger('market-test', 'silent'),
     production: false,
     ingest: createIngest(ingestDeps),
+    latestPriceCache,
     ...(options.now ? { now: options.now } : {}),
   };
   return {
@@ -38,7 +45,10 @@ export async function createMarketTestKit(options: { now?: () => Date } = {}): P
     bus,
     ingestDeps,
     deps,
+    namespace,
+    latestPriceCache,
     async close() {
+      await latestPriceCache.close();
       await bus.close();
       await pool.close();
       await database.drop();

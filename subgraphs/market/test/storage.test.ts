@@ -64,14 +64,15 @@ describe('stock_prices time series', () => {
 });
 
 describe('demo history', () => {
-  it('seeds two years for the universe, and again changes nothing', async () => {
+  it('seeds two years for the universe (index levels in market_indices), and again changes nothing', async () => {
     const first = await seedDemoMarketData(kit.pool.sql, { days: 730, endDate });
     expect(first.prices).toBeGreaterThan(30 * 730);
     const count = async () =>
       (
         await kit.pool.sql<
           { n: string }[]
-        >`select count(*)::text as n from market_data.stock_prices where time <= ${endDate.toISOString()}::timestamptz and time >= '2000-01-01'`
+        >`select ((select count(*) from market_data.stock_prices where time <= ${endDate.toISOString()}::timestamptz and time >= '2000-01-01')
+                 + (select count(*) from market_data.market_indices where time <= ${endDate.toISOString()}::timestamptz))::text as n`
       )[0]?.n;
     const before = await count();
     await seedDemoMarketData(kit.pool.sql, { days: 730, endDate });

@@ -9,7 +9,7 @@ import { renderTokenEmail, type EmailKind } from './domain/emails.ts';
 /** Topics auth publishes on `${namespace}:events` (see subgraphs/auth/src/outbox.ts). */
 export const EMAIL_VERIFICATION_REQUESTED = 'email_verification.requested';
 export const PASSWORD_RESET_REQUESTED = 'password_reset.requested';
-const KIND_BY_TOPIC: Record<string, EmailKind> = {
+const KIND_BY_TOPIC: Record<string, Exclude<EmailKind, 'price_alert'>> = {
   [EMAIL_VERIFICATION_REQUESTED]: 'email_verification',
   [PASSWORD_RESET_REQUESTED]: 'password_reset',
 };

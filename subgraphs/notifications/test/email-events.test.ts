@@ -9,6 +9,7 @@ import { createNotificationsContext } from '../src/context.ts';
 import { schema, type NotificationsPool } from '../src/db/index.ts';
 import { createEmailEventsConsumer, EMAIL_CONSUMER_GROUP, type EmailEventsConsumer, eventsStreamKey } from '../src/email-events-consumer.ts';
 import { createNotificationsServer } from '../src/server.ts';
+import { testDeps } from './deps.ts';
 
 const QUERY = 'query($to: String!) { outboundEmails(to: $to) { id to subject body createdAt sentAt } }';
 const APP_URL = 'https://app.nexanest.local';
@@ -51,7 +52,7 @@ async function until(check: () => Promise<boolean>, timeoutMs = 5000) {
 async function execute(to: string, identity: Identity | null) {
   const response = await server.apollo.executeOperation(
     { query: QUERY, variables: { to } },
-    { contextValue: createNotificationsContext({ db: pool.db })(identity) },
+    { contextValue: createNotificationsContext(testDeps(pool))(identity) },
   );
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   const { data, errors } = response.body.singleResult;

@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
 import { createNotificationsContext } from '../src/context.ts';
 import { schema, type NotificationsPool } from '../src/db/index.ts';
 import { createNotificationsServer } from '../src/server.ts';
+import { testDeps } from './deps.ts';
 
 const PREFS = 'emailEnabled inAppEnabled priceAlerts transactionConfirmations securityAlerts';
 const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { id notificationPreferences { ${PREFS} } } } }`;
@@ -20,7 +21,7 @@ const ann: Identity = { userId: randomUUID(), role: 'USER' };
 const bob: Identity = { userId: randomUUID(), role: 'USER' };
 
 async function execute(query: string, variables: Record<string, unknown>, identity: Identity | null) {
-  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createNotificationsContext({ db: pool.db })(identity) });
+  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createNotificationsContext(testDeps(pool))(identity) });
   if (response.body.kind !== 'single') throw new Error('unexpected incremental response');
   const { data, errors } = response.body.singleResult;
   return { data: data as Record<string, any> | null | undefined, codes: (errors ?? []).map((e) => e.extensions?.code) };

@@ -4,6 +4,8 @@ import { hasScope, type Identity } from '@nexanest/graphql';
 import type { PortfolioDb } from './db/index.ts';
 import { cashBalances, holdings, portfolioAccess, portfolios, type CashBalanceRow, type HoldingRow, type PortfolioRow } from './db/schema/index.ts';
 import { idKey, isUuid } from './ids.ts';
+import { createWatchlistLoaders, type WatchlistLoaders } from './watchlist-loaders.ts';
+import { createPlanningLoaders, type PlanningLoaders } from './planning-loaders.ts';
 
 /**
  * Per-request loaders, scoped to the caller: a portfolio or holding the caller may not read
@@ -11,7 +13,7 @@ import { idKey, isUuid } from './ids.ts';
  * batch, so a dashboard of any number of portfolios and holdings costs a constant number of
  * statements. The database's row-level security enforces the same rules underneath.
  */
-export interface Loaders {
+export interface Loaders extends WatchlistLoaders, PlanningLoaders {
   /** Readable portfolios by id (owned, or granted to the calling advisor); null otherwise. */
   portfolioById: DataLoader<string, PortfolioRow | null>;
   /** Portfolios by owner id, oldest first. */
@@ -142,5 +144,15 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
     return groupBy(advisors, rows, (row) => row.advisorId).map((group) => group.map((row) => row.portfolio));
   });
 
-  return { portfolioById, portfoliosByOwner, holdingsByPortfolio, cashByPortfolio, holdingById, myHoldingsBySymbol, portfoliosGrantedTo };
+  return {
+    portfolioById,
+    portfoliosByOwner,
+    holdingsByPortfolio,
+    cashByPortfolio,
+    holdingById,
+    myHoldingsBySymbol,
+    portfoliosGrantedTo,
+    ...createWatchlistLoaders(db, readerId),
+    ...createPlanningLoaders(db, portfolioById),
+  };
 }

@@ -60,6 +60,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     const running = await listen({
       apollo: server.apollo,
       port: options.port ?? env.PORTFOLIO_PORT,
+      host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),

@@ -9,6 +9,7 @@ export interface PortfolioRef {
   id: string;
   baseCurrency?: string;
   benchmark?: { symbol: string };
+  owner?: { id: string };
 }
 
 /** The gateway always sends the @requires fields; their absence is a planning bug, never the caller's fault. */

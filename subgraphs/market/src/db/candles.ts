@@ -1,6 +1,6 @@
 import type { Sql } from '@nexanest/db';
 import { asDate } from './values.ts';
-import { assertCandleRange, CANDLE_INTERVALS, type CandleInterval } from '../domain/candles.ts';
+import { assertCandleRange, CANDLE_TABLES, type CandleInterval } from '../domain/candles.ts';
 
 export interface CandleRow {
   time: Date;
@@ -11,19 +11,16 @@ export interface CandleRow {
   volume: string;
 }
 
-/** OHLCV buckets aligned to UTC (the epoch origin), computed in the database, oldest first. */
+/**
+ * Candles whose bucket starts in [from, to), oldest first, read from the rollups (rollup tables,
+ * or continuous aggregates on TimescaleDB): never aggregated from raw ticks at query time.
+ */
 export async function listCandles(sql: Sql, symbol: string, interval: CandleInterval, from: Date, to: Date): Promise<CandleRow[]> {
   assertCandleRange(interval, from, to);
   const rows = await sql<(Omit<CandleRow, 'time'> & { time: Date | string })[]>`
-    select date_bin(${CANDLE_INTERVALS[interval].sql}::interval, time, timestamptz '1970-01-01 00:00:00+00') as time,
-           (array_agg(price order by time asc))[1] as open,
-           max(price) as high,
-           min(price) as low,
-           (array_agg(price order by time desc))[1] as close,
-           coalesce(sum(volume), 0) as volume
-    from market_data.stock_prices
-    where symbol = ${symbol} and time >= ${from.toISOString()}::timestamptz and time < ${to.toISOString()}::timestamptz
-    group by 1
-    order by 1`;
+    select bucket as time, open, high, low, close, volume
+    from ${sql(`market_data.${CANDLE_TABLES[interval]}`)}
+    where symbol = ${symbol} and bucket >= ${from.toISOString()}::timestamptz and bucket < ${to.toISOString()}::timestamptz
+    order by bucket`;
   return rows.map((row) => ({ ...row, time: asDate(row.time) }));
 }

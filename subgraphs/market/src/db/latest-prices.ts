@@ -40,15 +40,20 @@ export async function lockLatestPrices(tx: Queryable, symbols: readonly string[]
   );
 }
 
-/** Writes merged latest prices in one statement. */
-export async function saveLatestPrices(tx: Queryable, states: ReadonlyMap<string, LatestPriceState>): Promise<void> {
-  if (states.size === 0) return;
+/**
+ * Writes merged latest prices in one statement; returns each symbol's new revision. The revision
+ * grows on every write (the writing clock in microseconds, at least one more than before): writes
+ * of a symbol are serialized by the ingest lock, so it only ever grows, and a database recreated
+ * later still outranks what an older one left in Redis.
+ */
+export async function saveLatestPrices(tx: Queryable, states: ReadonlyMap<string, LatestPriceState>): Promise<Map<string, number>> {
+  if (states.size === 0) return new Map();
   const entries = [...states];
   const col = (pick: (state: LatestPriceState) => string | null) => entries.map(([, state]) => pick(state)) as string[];
-  await tx`
-    insert into market_data.latest_prices (symbol, price, time, day, open, open_time, high, low, volume, prev_close)
+  const rows = await tx<{ symbol: string; revision: string }[]>`
+    insert into market_data.latest_prices (symbol, price, time, day, open, open_time, high, low, volume, prev_close, revision)
     select symbol, price::numeric, time::timestamptz, day::date, open::numeric, open_time::timestamptz,
-           high::numeric, low::numeric, volume::numeric, prev_close::numeric
+           high::numeric, low::numeric, volume::numeric, prev_close::numeric, (extract(epoch from clock_timestamp()) * 1000000)::bigint
     from unnest(
       ${entries.map(([symbol]) => symbol)}::text[], ${col((s) => s.price)}::text[], ${col((s) => s.time.toISOString())}::text[],
       ${col((s) => s.day)}::text[], ${col((s) => s.open)}::text[], ${col((s) => s.openTime.toISOString())}::text[],
@@ -56,7 +61,10 @@ export async function saveLatestPrices(tx: Queryable, states: ReadonlyMap<string
       as u(symbol, price, time, day, open, open_time, high, low, volume, prev_close)
     on conflict (symbol) do update set
       price = excluded.price, time = excluded.time, day = excluded.day, open = excluded.open, open_time = excluded.open_time,
-      high = excluded.high, low = excluded.low, volume = excluded.volume, prev_close = excluded.prev_close`;
+      high = excluded.high, low = excluded.low, volume = excluded.volume, prev_close = excluded.prev_close,
+      revision = greatest(latest_prices.revision + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint)
+    returning symbol, revision::text as revision`;
+  return new Map(rows.map((row) => [row.symbol, Number(row.revision)]));
 }
 
 /**
@@ -65,23 +73,28 @@ export async function saveLatestPrices(tx: Queryable, states: ReadonlyMap<string
  */
 export async function rebuildLatestPrices(sql: Queryable, symbols: readonly string[]): Promise<void> {
   await sql`
-    insert into market_data.latest_prices (symbol, price, time, day, open, open_time, high, low, volume, prev_close)
-    select i.symbol, l.price, l.time, l.day, d.open, d.open_time, d.high, d.low, d.volume, p.price
+    with series as (
+      select symbol, time, price, volume from market_data.stock_prices where symbol = any(${symbols as string[]}::text[])
+      union all
+      select symbol, time, value, null from market_data.market_indices where symbol = any(${symbols as string[]}::text[]))
+    insert into market_data.latest_prices (symbol, price, time, day, open, open_time, high, low, volume, prev_close, revision)
+    select i.symbol, l.price, l.time, l.day, d.open, d.open_time, d.high, d.low, d.volume, p.price, (extract(epoch from clock_timestamp()) * 1000000)::bigint
     from market_data.instruments i
     cross join lateral (
       select s.price, s.time, (s.time at time zone 'UTC')::date as day
-      from market_data.stock_prices s where s.symbol = i.symbol order by s.time desc limit 1) l
+      from series s where s.symbol = i.symbol order by s.time desc limit 1) l
     cross join lateral (
       select (array_agg(s.price order by s.time))[1] as open, min(s.time) as open_time,
              max(s.price) as high, min(s.price) as low, sum(s.volume) as volume
-      from market_data.stock_prices s
+      from series s
       where s.symbol = i.symbol and s.time >= (l.day::timestamp at time zone 'UTC')
         and s.time < ((l.day + 1)::timestamp at time zone 'UTC')) d
     left join lateral (
-      select s.price from market_data.stock_prices s
+      select s.price from series s
       where s.symbol = i.symbol and s.time < (l.day::timestamp at time zone 'UTC') order by s.time desc limit 1) p on true
     where i.symbol = any(${symbols as string[]}::text[])
     on conflict (symbol) do update set
       price = excluded.price, time = excluded.time, day = excluded.day, open = excluded.open, open_time = excluded.open_time,
-      high = excluded.high, low = excluded.low, volume = excluded.volume, prev_close = excluded.prev_close`;
+      high = excluded.high, low = excluded.low, volume = excluded.volume, prev_close = excluded.prev_close,
+      revision = greatest(latest_prices.revision + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint)`;
 }

@@ -2,12 +2,20 @@ import { AppError } from '@nexanest/graphql';
 
 export type CandleInterval = 'ONE_MINUTE' | 'FIVE_MINUTES' | 'ONE_HOUR' | 'ONE_DAY';
 
-/** Bucket width in seconds, and as a PostgreSQL interval. */
+/** Bucket width in seconds, and as a PostgreSQL interval. Buckets are aligned to UTC midnight. */
 export const CANDLE_INTERVALS: Readonly<Record<CandleInterval, { seconds: number; sql: string }>> = {
   ONE_MINUTE: { seconds: 60, sql: '1 minute' },
   FIVE_MINUTES: { seconds: 300, sql: '5 minutes' },
   ONE_HOUR: { seconds: 3600, sql: '1 hour' },
   ONE_DAY: { seconds: 86_400, sql: '1 day' },
+};
+
+/** Where each width is stored: a rollup table, or on TimescaleDB a view over continuous aggregates. */
+export const CANDLE_TABLES: Readonly<Record<CandleInterval, string>> = {
+  ONE_MINUTE: 'candles_1m',
+  FIVE_MINUTES: 'candles_5m',
+  ONE_HOUR: 'candles_1h',
+  ONE_DAY: 'candles_1d',
 };
 
 /** Larger ranges must use a wider interval: one response never carries more candles than this. */

@@ -16,6 +16,8 @@ export interface ValidTick {
   price: string;
   time: Date;
   volume: string | null;
+  /** Index levels go to market_indices, everything else to stock_prices. */
+  series: 'stock' | 'index';
 }
 
 export interface TickRejection {
@@ -30,50 +32,62 @@ export const FUTURE_TOLERANCE_MS = 5_000;
 /** No market data we take predates this; an earlier time is a feed's bug (often a zero epoch). */
 const EARLIEST_TICK_MS = Date.UTC(1970, 0, 1);
 
+/** A plain decimal: digits, an optional fraction, an optional sign. No exponent, no NaN/Infinity. */
+const DECIMAL_TEXT = /^[+-]?\d+(\.\d+)?$/;
+
 const decimalOrNull = (value: Decimal | string) => {
-  try {
-    const parsed = new D(value);
-    return parsed.isFinite() ? parsed : null;
-  } catch {
-    return null;
-  }
+  if (typeof value === 'string') return DECIMAL_TEXT.test(value.trim()) ? new D(value.trim()) : null;
+  return value.isFinite() ? new D(value) : null;
 };
 
 /** Symbols of the universe and their asset class; only non-currency instruments take ticks. */
 export type Universe = ReadonlyMap<string, 'STOCK' | 'ETF' | 'INDEX' | 'CURRENCY'>;
 
-function reasonToReject(tick: TickInput, universe: Universe, now: Date): string | null {
+export interface ValidationRules {
+  now: Date;
+  /** How far ahead of `now` a tick may be (clock skew), in ms. */
+  futureToleranceMs?: number;
+  /** Ticks before this instant are refused: their partition is (or will soon be) dropped by retention. */
+  oldestAccepted?: Date | null;
+}
+
+function reasonToReject(tick: TickInput, universe: Universe, rules: ValidationRules): string | null {
   const assetClass = universe.get(tick.symbol.toUpperCase());
   if (!assetClass) return `Unknown symbol ${tick.symbol}`;
   if (assetClass === 'CURRENCY') return `${tick.symbol} is a currency pair; FX rates are not ingested as ticks`;
   const price = decimalOrNull(tick.price);
-  if (!price?.gt(0)) return 'Price must be positive';
-  if (Number.isNaN(tick.time.getTime())) return 'Time is not a valid instant';
-  if (tick.time.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) return 'Time is in the future';
+  if (!price) return 'Price is not a decimal number';
+  if (!price.gt(0)) return 'Price must be positive';
+  if (!(tick.time instanceof Date) || Number.isNaN(tick.time.getTime())) return 'Time is not a valid instant';
+  if (tick.time.getTime() > rules.now.getTime() + (rules.futureToleranceMs ?? FUTURE_TOLERANCE_MS)) return 'Time is in the future';
   if (tick.time.getTime() < EARLIEST_TICK_MS) return 'Time is before 1970';
+  if (rules.oldestAccepted && tick.time.getTime() < rules.oldestAccepted.getTime()) return 'Time is older than the raw-tick retention period';
   if (tick.volume != null) {
     const volume = decimalOrNull(tick.volume);
-    if (!volume || volume.isNeg()) return 'Volume must not be negative';
+    if (!volume) return 'Volume is not a decimal number';
+    if (volume.isNeg()) return 'Volume must not be negative';
   }
   return null;
 }
 
 /** Splits a batch into storable ticks and per-tick rejections; one bad tick never sinks the rest. */
-export function validateTicks(ticks: readonly TickInput[], universe: Universe, now: Date): { valid: ValidTick[]; rejected: TickRejection[] } {
+export function validateTicks(ticks: readonly TickInput[], universe: Universe, rules: ValidationRules): { valid: ValidTick[]; rejected: TickRejection[] } {
   const valid: ValidTick[] = [];
   const rejected: TickRejection[] = [];
   ticks.forEach((tick, index) => {
-    const reason = reasonToReject(tick, universe, now);
+    const reason = reasonToReject(tick, universe, rules);
     if (reason) {
       rejected.push({ index, symbol: tick.symbol, reason });
       return;
     }
+    const symbol = tick.symbol.toUpperCase();
     valid.push({
       index,
-      symbol: tick.symbol.toUpperCase(),
-      price: new D(tick.price).toFixed(),
+      symbol,
+      price: (decimalOrNull(tick.price) as D).toFixed(),
       time: tick.time,
-      volume: tick.volume == null ? null : new D(tick.volume).toFixed(),
+      volume: tick.volume == null ? null : (decimalOrNull(tick.volume) as D).toFixed(),
+      series: universe.get(symbol) === 'INDEX' ? 'index' : 'stock',
     });
   });
   return { valid, rejected };

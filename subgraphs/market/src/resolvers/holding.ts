@@ -3,6 +3,8 @@ import type { MarketContext } from '../context.ts';
 import { loadFxTable } from '../loaders.ts';
 import { marketValueOf, unrealizedGainOf } from '../domain/valuation.ts';
 import { findQuote } from './quotes.ts';
+import { ratio, totalOf, marketValueInBase } from '../domain/allocation.ts';
+import { valuePositions } from './positions.ts';
 
 /** What the gateway sends for a Holding: its key plus the fields named in @requires. */
 export interface HoldingRepresentation {
@@ -10,7 +12,7 @@ export interface HoldingRepresentation {
   symbol?: string;
   quantity?: string;
   costBasis?: { amount: string; currency: string };
-  portfolio?: { baseCurrency?: string };
+  portfolio?: { baseCurrency?: string; holdings?: { symbol: string; quantity: string }[] };
 }
 
 const required = <T>(value: T | undefined | null, field: string): T => {
@@ -40,5 +42,12 @@ export const Holding = {
       fx,
     );
     return money(gain.toFixed(), baseCurrency);
+  },
+  weight: async (holding: HoldingRepresentation, _: unknown, context: MarketContext) => {
+    const positions = await valuePositions(context, holding.portfolio?.baseCurrency, holding.portfolio?.holdings);
+    if (!positions) return null;
+    const symbol = required(holding.symbol, 'symbol').toUpperCase();
+    const own = positions.find((position) => position.symbol === symbol);
+    return own ? ratio(marketValueInBase(own), totalOf(positions)) : null;
   },
 };

@@ -1,4 +1,6 @@
 import { DateTimeScalar, DecimalScalar } from '@nexanest/graphql';
+import { AllocationRule } from './allocation-rule.ts';
+import { Goal } from './goal.ts';
 import { Holding } from './holding.ts';
 import { Instrument } from './instrument.ts';
 import { Mutation } from './mutation.ts';
@@ -18,4 +20,6 @@ export const resolvers = {
   PriceTick,
   Holding,
   Portfolio,
+  Goal,
+  AllocationRule,
 };

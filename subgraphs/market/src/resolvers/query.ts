@@ -1,6 +1,7 @@
 import { AppError, isCurrencyCode } from '@nexanest/graphql';
 import type { MarketContext } from '../context.ts';
 import { searchInstruments } from '../db/search-instruments.ts';
+import { listIndexLevels } from '../db/market-indices.ts';
 import { priceChange } from '../domain/latest-price.ts';
 import { loadFxTable } from '../loaders.ts';
 
@@ -16,17 +17,11 @@ export const Query = {
   searchInstruments: (_: unknown, args: { query: string; first?: number | null }, context: MarketContext) =>
     searchInstruments(context.deps.sql, args.query, args.first ?? 10),
 
-  marketIndices: async (_: unknown, __: unknown, context: MarketContext) => {
-    const indices = await context.deps.sql<{ symbol: string; name: string }[]>`
-      select symbol, name from market_data.instruments where asset_class = 'INDEX' order by symbol`;
-    const levels = await Promise.all(indices.map((index) => context.loaders.latestPrice.load(index.symbol)));
-    return indices.flatMap((index, position) => {
-      const level = levels[position];
-      if (!level) return [];
-      const { change, changePercent } = priceChange(level.price, level.prevClose);
-      return [{ symbol: index.symbol, name: index.name, value: level.price, change, changePercent, time: level.time }];
-    });
-  },
+  marketIndices: async (_: unknown, __: unknown, context: MarketContext) =>
+    (await listIndexLevels(context.deps.sql)).map((level) => {
+      const { change, changePercent } = priceChange(level.value, level.prevClose);
+      return { symbol: level.symbol, name: level.name, value: level.value, change, changePercent, time: level.time };
+    }),
 
   fxRate: async (_: unknown, args: { base: string; quote: string }, context: MarketContext) => {
     const base = currency(args.base, 'base');

@@ -1,10 +1,11 @@
 import type { Bus } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import type { Sql } from '@nexanest/db';
+import type postgres from 'postgres';
 import { badInput } from '@nexanest/graphql';
-import { asDate } from '../db/values.ts';
-import { ensureStockPricePartitions, type PartitionCache } from '../db/partitions.ts';
+import type { LatestPriceCache, RevisedLatestPrice } from '../cache/latest-price-cache.ts';
 import { lockLatestPrices, saveLatestPrices } from '../db/latest-prices.ts';
+import { storeTicks, type TimeSeriesStorage } from '../db/store-ticks.ts';
 import { mergeLatestPrice, priceChange, utcDay, type LatestPriceState, type StoredTick } from '../domain/latest-price.ts';
 import { validateTicks, type TickInput, type TickRejection } from '../domain/tick-validation.ts';
 
@@ -13,8 +14,14 @@ export const MAX_TICKS_PER_CALL = 5000;
 export interface IngestDeps {
   sql: Sql;
   bus: Bus;
-  /** Months with a stock_prices partition, shared by every ingest of this process. */
-  partitions: PartitionCache;
+  /** How the time series are stored, and the partitions this process has ensured. */
+  storage: TimeSeriesStorage;
+  /** Redis copy of latest prices, refreshed after each commit; null without Redis. */
+  latestPriceCache?: LatestPriceCache | null;
+  /** Raw ticks are kept this many days; older ticks are refused. null keeps them forever. */
+  retentionDays?: number | null;
+  /** How far ahead of our clock a tick's time may be, in ms (clock skew between feed and us). */
+  futureToleranceMs?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -33,58 +40,77 @@ export interface PublishedTick {
   changePercent: number | null;
 }
 
-export type Ingest = (ticks: readonly TickInput[]) => Promise<IngestResult>;
+/** Runs inside the ingest transaction after the ticks are stored (the backfill's checkpoint). */
+export type InTransaction = (tx: postgres.TransactionSql, result: IngestResult) => Promise<void>;
+
+export interface IngestOptions {
+  /** Extra writes that must commit or roll back with the ticks. */
+  inTransaction?: InTransaction;
+  /** false for history (a backfill): stored and cached, but not pushed to live subscribers. */
+  publish?: boolean;
+}
+
+export type Ingest = (ticks: readonly TickInput[], options?: IngestOptions) => Promise<IngestResult>;
 
 export const priceChannel = (symbol: string) => `prices:${symbol}`;
 
+const DAY_MS = 86_400_000;
+
 /**
- * Validates, stores and publishes a batch of ticks. Storage is one transaction (ticks plus
- * latest prices); a repeat of a stored (symbol, time) is accepted and changes nothing. Ticks
- * are published only after COMMIT, so a subscriber never sees a price the database lacks.
+ * Validates, stores and publishes a batch of ticks. Storage is one transaction: the ticks, the
+ * candle rollups and the latest prices. A repeat of a stored (symbol, time) is accepted and
+ * changes nothing. After COMMIT, and only then, each new tick is published and the latest
+ * prices go to Redis: a subscriber never sees a price the database lacks. Rejected ticks are
+ * neither stored nor published.
  */
-export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[]): Promise<IngestResult> {
+export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[], options: IngestOptions = {}): Promise<IngestResult> {
   if (ticks.length > MAX_TICKS_PER_CALL) throw badInput(`At most ${MAX_TICKS_PER_CALL} ticks per call`, 'ticks');
-  if (ticks.length === 0) return { accepted: 0, rejected: [] };
   const now = deps.now?.() ?? new Date();
   const symbols = [...new Set(ticks.map((tick) => tick.symbol.toUpperCase()))];
-  const known = await deps.sql<{ symbol: string; assetClass: 'STOCK' | 'ETF' | 'INDEX' | 'CURRENCY' }[]>`
+  const known =
+    symbols.length === 0
+      ? []
+      : await deps.sql<{ symbol: string; assetClass: 'STOCK' | 'ETF' | 'INDEX' | 'CURRENCY' }[]>`
     select symbol, asset_class as "assetClass" from market_data.instruments where symbol = any(${symbols}::text[])`;
-  const { valid, rejected } = validateTicks(ticks, new Map(known.map((row) => [row.symbol, row.assetClass])), now);
-  if (valid.length === 0) return { accepted: 0, rejected };
-
-  const { stored, latest, months } = await deps.sql.begin(async (tx) => {
-    const months = await ensureStockPricePartitions(
-      tx,
-      deps.partitions,
-      valid.map((tick) => tick.time),
-    );
-    const inserted = await tx<(Omit<StoredTick, 'time'> & { time: Date | string })[]>`
-      insert into market_data.stock_prices (symbol, time, price, volume)
-      select symbol, time::timestamptz, price::numeric, volume::numeric
-      from unnest(${valid.map((t) => t.symbol)}::text[], ${valid.map((t) => t.time.toISOString())}::text[],
-                  ${valid.map((t) => t.price)}::text[], ${valid.map((t) => t.volume) as string[]}::text[]) as u(symbol, time, price, volume)
-      on conflict (symbol, time) do nothing
-      returning symbol, time, price, volume`;
-    const stored: StoredTick[] = inserted.map((row) => ({ ...row, time: asDate(row.time) }));
-    const touched = [...new Set(stored.map((tick) => tick.symbol))].sort();
-    if (touched.length === 0) return { stored, latest: new Map<string, LatestPriceState>(), months };
-    // Rows are locked in symbol order, so concurrent ingests cannot deadlock on latest_prices.
-    // The advisory locks also cover a symbol's first tick, when there is no row to lock yet.
-    await tx`select pg_advisory_xact_lock(hashtext('market_data.latest_prices:' || s)) from unnest(${touched}::text[]) with ordinality as u(s, n) order by n`;
-    const existing = await lockLatestPrices(tx, touched);
-    const latest = new Map<string, LatestPriceState>();
-    for (const symbol of touched) {
-      const merged = mergeLatestPrice(
-        existing.get(symbol) ?? null,
-        stored.filter((tick) => tick.symbol === symbol),
-      );
-      if (merged) latest.set(symbol, merged);
-    }
-    await saveLatestPrices(tx, latest);
-    return { stored: [...stored], latest, months };
+  const { valid, rejected } = validateTicks(ticks, new Map(known.map((row) => [row.symbol, row.assetClass])), {
+    now,
+    ...(deps.futureToleranceMs !== undefined ? { futureToleranceMs: deps.futureToleranceMs } : {}),
+    oldestAccepted: deps.retentionDays ? new Date(now.getTime() - deps.retentionDays * DAY_MS) : null,
   });
-  for (const month of months) deps.partitions.add(month);
+  const result: IngestResult = { accepted: valid.length, rejected };
+  if (valid.length === 0 && !options.inTransaction) return result;
 
+  const { stored, latest, partitions } = await deps.sql.begin(async (tx) => {
+    const { stored, partitions } = await storeTicks(tx, deps.storage, valid);
+    const latest = await updateLatestPrices(tx, stored);
+    await options.inTransaction?.(tx, result);
+    return { stored, latest, partitions };
+  });
+  for (const entry of partitions) deps.storage.partitions.add(entry);
+
+  await deps.latestPriceCache?.putMany([...latest].map(([symbol, state]) => ({ ...state, symbol })));
+  if (options.publish !== false) await publish(deps, stored, latest);
+  return result;
+}
+
+/** Folds the stored ticks into latest_prices (row-locked: the caller holds the symbols' ingest locks). */
+async function updateLatestPrices(tx: postgres.TransactionSql, stored: readonly StoredTick[]): Promise<Map<string, LatestPriceState & { revision: number }>> {
+  const touched = [...new Set(stored.map((tick) => tick.symbol))].sort();
+  const merged = new Map<string, LatestPriceState>();
+  if (touched.length === 0) return new Map();
+  const existing = await lockLatestPrices(tx, touched);
+  for (const symbol of touched) {
+    const state = mergeLatestPrice(
+      existing.get(symbol) ?? null,
+      stored.filter((tick) => tick.symbol === symbol),
+    );
+    if (state) merged.set(symbol, state);
+  }
+  const revisions = await saveLatestPrices(tx, merged);
+  return new Map([...merged].map(([symbol, state]) => [symbol, { ...state, revision: revisions.get(symbol) ?? 0 }]));
+}
+
+async function publish(deps: IngestDeps, stored: readonly StoredTick[], latest: ReadonlyMap<string, Omit<RevisedLatestPrice, 'symbol'>>): Promise<void> {
   // Repeats were stored before and already published; only new ticks go out.
   const ordered = [...stored].sort((a, b) => a.time.getTime() - b.time.getTime());
   // The ticks are stored: a bus failure must not fail the call (a retry would find them stored
@@ -95,7 +121,6 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[])
   const failures = published.filter((outcome) => outcome.status === 'rejected');
   if (failures.length > 0)
     deps.logger?.error({ err: (failures[0] as PromiseRejectedResult).reason, failed: failures.length }, 'stored ticks could not be published');
-  return { accepted: valid.length, rejected };
 }
 
 function publishedTick(tick: StoredTick, latest: LatestPriceState | undefined): PublishedTick {
@@ -112,5 +137,5 @@ function publishedTick(tick: StoredTick, latest: LatestPriceState | undefined): 
 /** Binds the ingest to its dependencies, for the resolver, the simulator and feeds. */
 export const createIngest =
   (deps: IngestDeps): Ingest =>
-  (ticks) =>
-    ingestTicks(deps, ticks);
+  (ticks, options) =>
+    ingestTicks(deps, ticks, options);

@@ -1,6 +1,8 @@
 import type { Sql } from '@nexanest/db';
-import { createPartitionCache, ensureStockPricePartitions } from '../db/partitions.ts';
+import { createPartitionCache, ensureMonthlyPartitions } from '../db/partitions.ts';
 import { rebuildLatestPrices } from '../db/latest-prices.ts';
+import { storeTicks, type TickToStore, type TimeSeriesStorage } from '../db/store-ticks.ts';
+import { detectTimeSeriesMode } from '../db/time-series-mode.ts';
 import { DEMO_FX_START, demoSeries, demoTimes, demoVolume, hashString, mulberry32 } from '../domain/demo-history.ts';
 import { listReferenceInstruments } from '../reference-data.ts';
 
@@ -21,24 +23,18 @@ async function insertChunks<T>(rows: readonly T[], insert: (chunk: T[]) => Promi
   for (let start = 0; start < rows.length; start += CHUNK) await insert(rows.slice(start, start + CHUNK));
 }
 
-interface PriceRow {
-  symbol: string;
-  time: Date;
-  price: string;
-  volume: string | null;
-}
-
 /**
- * Development history: a deterministic daily price for every non-currency instrument and daily
- * USD-based FX rates, then latest prices rebuilt from it. Idempotent: rows that exist are kept,
- * so running it again (or after live ticks arrived) changes nothing already stored.
+ * Development history: a deterministic daily price for every non-currency instrument (index
+ * levels in market_indices) and daily USD-based FX rates, then latest prices rebuilt from it.
+ * Prices go through the same storage as ingest, so candle rollups follow. Idempotent: rows that
+ * exist are kept, so running it again (or after live ticks arrived) changes nothing stored.
  */
 export async function seedDemoMarketData(sql: Sql, options: SeedOptions): Promise<SeedResult> {
   const times = demoTimes(options.days, options.endDate);
   if (times.length === 0) return { prices: 0, rates: 0 };
   const instruments = listReferenceInstruments().filter((instrument) => instrument.assetClass !== 'CURRENCY' && instrument.demoPrice);
 
-  const prices: PriceRow[] = [];
+  const prices: TickToStore[] = [];
   for (const instrument of instruments) {
     const volatility = instrument.assetClass === 'INDEX' ? 0.009 : instrument.assetClass === 'ETF' ? 0.008 : 0.016;
     const volumes = mulberry32(hashString(`${instrument.symbol}:volume`));
@@ -49,6 +45,7 @@ export async function seedDemoMarketData(sql: Sql, options: SeedOptions): Promis
         time: point.time,
         price: point.value,
         volume: instrument.assetClass === 'INDEX' ? null : demoVolume(volumes, baseVolume),
+        series: instrument.assetClass === 'INDEX' ? 'index' : 'stock',
       });
     }
   }
@@ -56,17 +53,10 @@ export async function seedDemoMarketData(sql: Sql, options: SeedOptions): Promis
     demoSeries(`USD/${quote}`, start, times, { volatility: 0.004, scale: quote === 'JPY' ? 4 : 6 }).map((point) => ({ quote, ...point })),
   );
 
+  const storage: TimeSeriesStorage = { mode: await detectTimeSeriesMode(sql), partitions: createPartitionCache() };
   await sql.begin(async (tx) => {
-    await ensureStockPricePartitions(tx, createPartitionCache(), times);
-    await insertChunks(
-      prices,
-      (chunk) => tx`
-      insert into market_data.stock_prices (symbol, time, price, volume)
-      select symbol, time::timestamptz, price::numeric, volume::numeric
-      from unnest(${chunk.map((r) => r.symbol)}::text[], ${chunk.map((r) => r.time.toISOString())}::text[],
-                  ${chunk.map((r) => r.price)}::text[], ${chunk.map((r) => r.volume) as string[]}::text[]) as u(symbol, time, price, volume)
-      on conflict (symbol, time) do nothing`,
-    );
+    await insertChunks(prices, (chunk) => storeTicks(tx, storage, chunk));
+    await ensureMonthlyPartitions(tx, storage.partitions, 'currency_rates', times);
     await insertChunks(
       rates,
       (chunk) => tx`

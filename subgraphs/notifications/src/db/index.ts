@@ -1,7 +1,8 @@
-import type { Pool } from '@nexanest/db';
+import type { Pool, ScopedDb } from '@nexanest/db';
 import * as schema from './schema/index.ts';
 
 export { schema };
 export type NotificationsSchema = typeof schema;
 export type NotificationsPool = Pool<NotificationsSchema>;
-export type NotificationsDb = NotificationsPool['db'];
+/** The pool's drizzle handle, or a request's transaction on it. */
+export type NotificationsDb = ScopedDb<NotificationsSchema>;

@@ -1,5 +1,8 @@
 /** Kinds of email the notifications service sends; stored in `outbound_emails.kind`. */
-export type EmailKind = 'email_verification' | 'password_reset';
+export type EmailKind = 'email_verification' | 'password_reset' | 'price_alert';
+
+/** Emails auth asks for; their addresses are the ones auth knows for the user. */
+export const ADDRESS_SOURCE_KINDS: readonly EmailKind[] = ['email_verification', 'password_reset'];
 
 export interface RenderedEmail {
   subject: string;
@@ -7,7 +10,10 @@ export interface RenderedEmail {
 }
 
 /** The verification or reset email for a one-time token. The result contains the token: never log it. */
-export function renderTokenEmail(kind: EmailKind, input: { appUrl: string; token: string; expiresAt?: string | undefined }): RenderedEmail {
+export function renderTokenEmail(
+  kind: Exclude<EmailKind, 'price_alert'>,
+  input: { appUrl: string; token: string; expiresAt?: string | undefined },
+): RenderedEmail {
   const base = input.appUrl.replace(/\/+$/, '');
   const token = encodeURIComponent(input.token);
   const expiry = input.expiresAt ? `The link expires at ${input.expiresAt}.` : 'The link expires soon.';
@@ -34,5 +40,14 @@ export function renderTokenEmail(kind: EmailKind, input: { appUrl: string; token
       '',
       `${expiry} If you did not ask for this, you can ignore this email; your password stays as it is.`,
     ].join('\n'),
+  };
+}
+
+/** The email of a fired price alert (same words as the in-app notification). */
+export function renderAlertEmail(input: { title: string; body: string; appUrl: string }): RenderedEmail {
+  const base = input.appUrl.replace(/\/+$/, '');
+  return {
+    subject: `NexaNest price alert: ${input.title}`,
+    body: ['Hello,', '', input.body, '', `Manage your alerts at ${base}/alerts.`].join('\n'),
   };
 }

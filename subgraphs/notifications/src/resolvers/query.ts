@@ -5,11 +5,11 @@ import { listOutboundEmails } from '../outbound-emails-store.ts';
 
 export const Query = {
   /** The email outbox is for operators: ADMIN or SUPERUSER signed in as themselves, never an API key. */
-  outboundEmails: (_parent: unknown, args: { to: string }, ctx: NotificationsContext) => {
+  outboundEmails: async (_parent: unknown, args: { to: string }, ctx: NotificationsContext) => {
     const caller = requireIdentity(ctx.identity);
     if (caller.scopes) throw forbidden('API keys cannot read the email outbox');
     if (caller.role !== 'ADMIN' && caller.role !== 'SUPERUSER') throw forbidden('Only administrators can read the email outbox');
-    return listOutboundEmails(ctx.deps.db, args.to);
+    return listOutboundEmails(await ctx.db(), args.to);
   },
 };
 

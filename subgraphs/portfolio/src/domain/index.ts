@@ -14,3 +14,5 @@ export {
   type LedgerEntry,
 } from './ledger-entry.ts';
 export { applyEntry, averageCost, emptyPosition, positionOf, type Position } from './position.ts';
+export { entryOf, replayPosition, cashOf, type StoredEntry } from './replay.ts';
+export { ALLOCATION_DIMENSIONS, ASSET_CLASSES, normalizeRuleKey, fractionOf, checkTargetsFit, type AllocationDimension } from './allocation-rule.ts';

@@ -7,9 +7,12 @@ import { holdingResolvers } from './holding.ts';
 import { instrumentResolvers } from './instrument.ts';
 import { createMutationResolvers } from './mutation.ts';
 import { portfolioResolvers } from './portfolio.ts';
+import { allocationRuleResolvers, createPlanningMutationResolvers, goalResolvers, portfolioPlanningResolvers } from './planning.ts';
+import { createPortfolioMutationResolvers } from './portfolio-mutations.ts';
 import { queryResolvers } from './query.ts';
 import { transactionResolvers } from './transaction.ts';
 import { userResolvers } from './user.ts';
+import { createWatchlistMutationResolvers, userWatchlistResolvers, watchlistItemResolvers, watchlistResolvers } from './watchlist.ts';
 
 export type Resolvers = SubgraphDefinition<Context>['resolvers'];
 
@@ -20,11 +23,21 @@ export function createResolvers(deps: RecordTransactionDeps & { auth: AuthClient
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
     Query: queryResolvers,
-    Mutation: { ...createMutationResolvers(deps), ...access.Mutation },
-    User: { ...userResolvers, ...access.User },
-    Portfolio: portfolioResolvers,
+    Mutation: {
+      ...createMutationResolvers(deps),
+      ...createPortfolioMutationResolvers(deps),
+      ...createWatchlistMutationResolvers(deps),
+      ...createPlanningMutationResolvers(deps),
+      ...access.Mutation,
+    },
+    User: { ...userResolvers, ...userWatchlistResolvers, ...access.User },
+    Portfolio: { ...portfolioResolvers, ...portfolioPlanningResolvers },
     Holding: holdingResolvers,
     Instrument: instrumentResolvers,
     Transaction: transactionResolvers,
+    Watchlist: watchlistResolvers,
+    Goal: goalResolvers,
+    AllocationRule: allocationRuleResolvers,
+    WatchlistItem: watchlistItemResolvers,
   };
 }

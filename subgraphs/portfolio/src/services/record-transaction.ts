@@ -3,20 +3,21 @@ import type { Decimal } from 'decimal.js';
 import { badInput, notFound, type Identity } from '@nexanest/graphql';
 import { isUniqueViolation } from '@nexanest/db';
 import type { PortfolioDb } from '../db/index.ts';
-import { cashBalances, holdings, portfolios, transactions, type TransactionRow } from '../db/schema/index.ts';
+import { cashBalances, holdings, transactions, type TransactionRow } from '../db/schema/index.ts';
 import {
   applyEntry,
   changesHolding,
   checkInstrumentCurrency,
   createLedgerEntry,
   emptyPosition,
-  LedgerRuleError,
   positionOf,
   type LedgerEntry,
   type TransactionType,
 } from '../domain/index.ts';
 import { isUuid } from '../ids.ts';
 import type { MarketClient } from '../market-client.ts';
+import { lockOwnedPortfolio, requireActive, type Tx } from './portfolio-lock.ts';
+import { ruled } from './ruled.ts';
 
 export interface RecordTransactionInput {
   portfolioId: string;
@@ -40,18 +41,6 @@ export interface RecordTransactionDeps {
 export const IDEMPOTENCY_KEY_MAX = 200;
 export const NOTES_MAX = 2000;
 
-type Tx = Parameters<Parameters<PortfolioDb['transaction']>[0]>[0];
-
-/** Runs a domain rule, answering BAD_USER_INPUT with its message when the caller broke it. */
-function ruled<T>(rule: () => T): T {
-  try {
-    return rule();
-  } catch (error) {
-    if (error instanceof LedgerRuleError) throw badInput(error.message, error.field);
-    throw error;
-  }
-}
-
 const findByKey = async (db: PortfolioDb | Tx, portfolioId: string, key: string) =>
   (
     await db
@@ -63,7 +52,8 @@ const findByKey = async (db: PortfolioDb | Tx, portfolioId: string, key: string)
 /**
  * Records a ledger entry and updates the holding and cash balance in ONE database transaction.
  * Locking the portfolio row serializes writers per portfolio, so two concurrent sells read the
- * holding one after the other and can never take it below zero. Bad input writes nothing.
+ * holding one after the other and can never take it below zero. Bad input writes nothing; an
+ * archived portfolio answers CONFLICT.
  */
 export async function recordTransaction(
   db: PortfolioDb,
@@ -90,12 +80,7 @@ export async function recordTransaction(
   const portfolioId = input.portfolioId.toLowerCase();
   try {
     return await db.transaction(async (tx) => {
-      const [owned] = await tx
-        .select({ id: portfolios.id })
-        .from(portfolios)
-        .where(and(eq(portfolios.id, portfolioId), eq(portfolios.ownerId, identity.userId)))
-        .for('update');
-      if (!owned) throw notFound('Portfolio');
+      requireActive(await lockOwnedPortfolio(tx, portfolioId, identity.userId));
       if (key !== null) {
         const first = await findByKey(tx, portfolioId, key);
         if (first) return first;

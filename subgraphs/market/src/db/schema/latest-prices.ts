@@ -1,4 +1,4 @@
-import { date, numeric, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, date, numeric, text, timestamp } from 'drizzle-orm/pg-core';
 import { marketData } from './market-data.ts';
 import { instruments } from './instruments.ts';
 
@@ -20,4 +20,9 @@ export const latestPrices = marketData.table('latest_prices', {
   low: numeric('low').notNull(),
   volume: numeric('volume'),
   prevClose: numeric('prev_close'),
+  /**
+   * Grows on every write (microseconds of the writing clock, at least the previous value + 1), so
+   * the Redis copy keeps the newest state even when writes reach it out of order.
+   */
+  revision: bigint('revision', { mode: 'number' }).notNull().default(0),
 });

@@ -1,2 +1,4 @@
 export * from './notification-preferences.ts';
+export * from './notifications.ts';
 export * from './outbound-emails.ts';
+export * from './price-alerts.ts';

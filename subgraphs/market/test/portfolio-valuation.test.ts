@@ -1,0 +1,106 @@
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statementCounter } from '@nexanest/db';
+import { createContextFactory } from '../src/context.ts';
+import { createMarketServer } from '../src/server.ts';
+import { seedDemoMarketData } from '../src/services/seed-demo-market-data.ts';
+import { createMarketTestKit, type MarketTestKit } from './market-test-kit.ts';
+
+// Same graphql build as @apollo/subgraph (see graphql.test.ts).
+createRequire(import.meta.url)('graphql');
+
+const now = new Date('2026-11-21T00:00:00Z');
+let kit: MarketTestKit;
+let server: ReturnType<typeof createMarketServer>;
+
+beforeAll(async () => {
+  kit = await createMarketTestKit({ now: () => now });
+  await seedDemoMarketData(kit.pool.sql, { days: 10, endDate: new Date('2026-11-20T22:00:00Z') });
+  SYMBOLS = (
+    await kit.pool.sql<{ symbol: string }[]>`select i.symbol from market_data.instruments i join market_data.latest_prices p using (symbol)
+      where i.asset_class in ('STOCK', 'ETF') order by i.symbol`
+  ).map((row) => row.symbol);
+  server = createMarketServer(kit.deps);
+  await server.apollo.start();
+});
+afterAll(async () => {
+  await server?.apollo.stop();
+  await kit?.close();
+});
+
+type Result = { data?: Record<string, any> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+async function run(query: string, variables: Record<string, unknown>): Promise<Result> {
+  const response = await server.apollo.executeOperation({ query, variables }, { contextValue: createContextFactory(kit.deps)(null) });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  return response.body.singleResult as Result;
+}
+
+const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
+  ... on Portfolio { id cashBalance { amount currency } allocation(by: SECTOR) { key weight } rebalancePlan { symbol action quantity } }
+  ... on Holding { id weight }
+  ... on Goal { id progress }
+  ... on AllocationRule { id currentWeight drift }
+} }`;
+
+/** Priced stocks and ETFs of the seeded universe; a portfolio holds each symbol at most once. */
+let SYMBOLS: string[] = [];
+
+/** Representations of one portfolio with `n` holdings, each holding, a goal and a rule, as the gateway sends them. */
+function representations(n: number) {
+  const holdings = Array.from({ length: n }, (_, index) => ({ symbol: SYMBOLS[index] as string, quantity: `${index + 1}` }));
+  const portfolio = { baseCurrency: 'CHF', holdings, cashBalances: [{ amount: '100', currency: 'EUR' }] };
+  const rules = [{ dimension: 'SYMBOL', key: 'AAPL', targetWeight: 0.05, tolerance: 0.01 }];
+  return [
+    { __typename: 'Portfolio', id: 'p1', ...portfolio, allocationRules: rules },
+    ...holdings.map((holding, index) => ({ __typename: 'Holding', id: `h${index}`, ...holding, portfolio: { baseCurrency: 'CHF', holdings } })),
+    { __typename: 'Goal', id: 'g1', targetAmount: { amount: '1000000', currency: 'USD' }, portfolio },
+    { __typename: 'AllocationRule', id: 'r1', ...rules[0], portfolio: { baseCurrency: 'CHF', holdings } },
+  ];
+}
+
+async function statementsFor(n: number) {
+  await run(ENTITIES, { r: representations(n) });
+  statementCounter.reset();
+  const result = await run(ENTITIES, { r: representations(n) });
+  expect(result.errors).toBeUndefined();
+  return { result, statements: statementCounter.count };
+}
+
+describe('valuation fields for portfolio entities', () => {
+  it('answers every valuation field of a portfolio of all priced instruments in as many statements as for 5 holdings', async () => {
+    expect(SYMBOLS.length).toBeGreaterThanOrEqual(20);
+    const small = await statementsFor(5);
+    const large = await statementsFor(SYMBOLS.length);
+    expect(large.statements).toBe(small.statements);
+    // instruments, latest prices, and FX quotes in two batches: the cash currencies at once, the
+    // trading currencies once the instruments are known.
+    expect(large.statements).toBeLessThanOrEqual(4);
+    const entities = large.result.data?._entities as Array<Record<string, any>>;
+    const weights = entities.filter((entity) => entity.id.startsWith('h')).map((entity) => entity.weight as number);
+    expect(weights).toHaveLength(SYMBOLS.length);
+    expect(weights.reduce((sum, weight) => sum + weight, 0)).toBeCloseTo(1, 10);
+    const [portfolio] = entities;
+    expect(portfolio?.cashBalance.currency).toBe('CHF');
+    expect(portfolio?.allocation.reduce((sum: number, slice: { weight: number }) => sum + slice.weight, 0)).toBeCloseTo(1, 10);
+    const rule = entities.at(-1);
+    expect(rule?.drift).toBeCloseTo(rule?.currentWeight - 0.05, 12);
+    expect(entities.at(-2)?.progress).toBeGreaterThan(0);
+  });
+
+  it('answers null for every valuation field while a holding has no price', async () => {
+    const holdings = [{ symbol: 'EURUSD', quantity: '1' }];
+    const result = await run(ENTITIES, {
+      r: [
+        { __typename: 'Portfolio', id: 'p', baseCurrency: 'USD', holdings, cashBalances: [], allocationRules: [] },
+        { __typename: 'Holding', id: 'h', symbol: 'EURUSD', quantity: '1', portfolio: { baseCurrency: 'USD', holdings } },
+        { __typename: 'Goal', id: 'g', targetAmount: { amount: '10', currency: 'USD' }, portfolio: { baseCurrency: 'USD', holdings, cashBalances: [] } },
+      ],
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities).toEqual([
+      { id: 'p', cashBalance: { amount: '0', currency: 'USD' }, allocation: null, rebalancePlan: null },
+      { id: 'h', weight: null },
+      { id: 'g', progress: null },
+    ]);
+  });
+});
