@@ -114,9 +114,12 @@ describe.each(PAYLOADS)('the string %j in every mutation input', (payload) => {
     // The key matched itself, verbatim: the retry is the same entry.
     const retry = await attacker.client.request(operation('RecordTransaction'), { input: deposit });
     expect(retry.data?.recordTransaction.id).toBe(first.data?.recordTransaction.id);
-    const read = await attacker.client.request('query($id: ID!) { portfolio(id: $id) { name description } }', { id: portfolioId });
-    expect(read.data?.portfolio).toEqual({ name: payload, description: payload });
-    // Portfolio.transactions is not in the supergraph yet: notes and key are read where they are stored.
+    const read = await attacker.client.request(
+      'query($id: ID!) { portfolio(id: $id) { name description transactions(first: 5) { totalCount edges { node { notes } } } } }',
+      { id: portfolioId },
+    );
+    expect(read.data?.portfolio).toEqual({ name: payload, description: payload, transactions: { totalCount: 1, edges: [{ node: { notes: payload } }] } });
+    // The idempotency key is never read back through the API: it is checked where it is stored.
     const stored = await portfolioDb((sql) => sql`select notes, idempotency_key from transactions where portfolio_id = ${portfolioId}`);
     expect(stored).toEqual([{ notes: payload, idempotency_key: payload }]);
 
