@@ -9,8 +9,10 @@ type Response = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 
 /** A GraphQL error body a subgraph sent with a non-2xx status (e.g. 400 for bad variables). */
 function graphqlErrorsIn(error: unknown): Response['errors'] | null {
-  if (!(error instanceof GraphQLError)) return null;
-  const body = (error.extensions.response as { body?: unknown } | undefined)?.body;
+  // By shape, not `instanceof`: @apollo/gateway may load another copy of graphql (CJS vs ESM).
+  const extensions = (error as { extensions?: { response?: { body?: unknown } } } | null)?.extensions;
+  if (!extensions || typeof extensions !== 'object') return null;
+  const body = extensions.response?.body;
   const errors = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
   return Array.isArray(errors) && errors.length > 0 ? (errors as Response['errors']) : null;
 }

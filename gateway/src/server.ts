@@ -5,6 +5,7 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createServiceMetrics, type Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
+import { operationGuardPlugin } from './operation-guard.ts';
 import { createGatewayFormatError } from './format-error.ts';
 import { createQueryLimits, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-limits.ts';
 import { routingUrls } from './supergraph.ts';
@@ -73,7 +74,7 @@ export function createGatewayServer(options: GatewayOptions) {
     // APQ has its own bounded LRU, so registered queries cannot crowd out other cached data.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: options.apqCacheBytes ?? DEFAULT_APQ_CACHE_BYTES }) },
     // The offline GraphiQL playground replaces Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, metrics.plugin],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, operationGuardPlugin, metrics.plugin],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
   return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError, validationRules: limits.validationRules, metrics };

@@ -112,26 +112,25 @@ describe('hostile input through the gateway (fast-check, fixed seed)', () => {
 });
 
 /**
- * Outliers the fuzzing found: each answer is coded and leaks nothing (so the properties above
- * hold), but says INTERNAL_SERVER_ERROR for a caller's mistake. Marked `it.fails` until the
- * gateway is fixed; each then starts passing and vitest reports it.
+ * Outliers the fuzzing found (fixed since): caller mistakes the gateway used to answer as
+ * internal errors. Each must stay a coded 400.
  */
-describe('caller mistakes the gateway answers as internal errors (known bugs)', () => {
+describe('caller mistakes answered as such, not as internal errors', () => {
   const codeOf = (answer: Answer) => JSON.parse(answer.text).errors?.[0]?.extensions?.code;
 
-  it.fails('BUG: refuses a subscription sent over HTTP POST with a 400, not a 500', async () => {
+  it('refuses a subscription sent over HTTP POST with a 400, not a 500', async () => {
     const answer = await post({ query: 'subscription { priceTicks(symbols: ["AAPL"]) { symbol } }' }, { authorization: `Bearer ${token}` });
     expect({ status: answer.status, code: codeOf(answer) }).toEqual({ status: 400, code: 'BAD_USER_INPUT' });
   });
 
-  it.fails('BUG: answers an operationName the document does not define with a 400, not a 500', async () => {
+  it('answers an operationName the document does not define with a 400, not a 500', async () => {
     const answer = await post({ query: '{ me { id } }', operationName: 'Nope' }, { authorization: `Bearer ${token}` });
     expect(answer.status).toBe(400);
     expect(['OPERATION_RESOLUTION_FAILURE', 'BAD_USER_INPUT']).toContain(codeOf(answer));
   });
 
-  // Only under vitest (two graphql realms, see hostile-values.test.ts); under tsx/node it passes through.
-  it.fails('BUG: passes on a subgraph refusing a malformed DateTime variable as BAD_USER_INPUT, not "service unavailable"', async () => {
+  // It failed under vitest only, where the gateway saw two copies of graphql (CJS and ESM).
+  it('passes on a subgraph refusing a malformed DateTime variable as BAD_USER_INPUT, not "service unavailable"', async () => {
     const answer = await post(
       {
         query: 'query($f: DateTime!, $t: DateTime!) { instrument(symbol: "AAPL") { candles(interval: ONE_DAY, from: $f, to: $t) { time } } }',

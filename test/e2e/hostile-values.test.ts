@@ -223,12 +223,9 @@ describe('edge values', () => {
     expect(answer.errors).toHaveLength(1);
   });
 
-  // BUG (gateway under vitest): the portfolio subgraph refuses these with HTTP 400 and
-  // BAD_USER_INPUT, but gateway/src/data-source.ts graphqlErrorsIn tests `instanceof GraphQLError`,
-  // and under vitest gateway/src gets graphql's ESM build while @apollo/gateway throws the CommonJS
-  // one, so the check fails and the client reads "The portfolio service is unavailable". Under
-  // tsx/node (one realm) the BAD_USER_INPUT passes through. Duck-typing the check fixes both.
-  it.fails.each(badDecimals)('BUG: answers a decimal with %s with BAD_USER_INPUT', async (_, amount) => {
+  // The portfolio subgraph refuses these with HTTP 400 BAD_USER_INPUT; the gateway passes that on
+  // (it once read it as "service unavailable" when it saw another copy of graphql's GraphQLError).
+  it.each(badDecimals)('answers a decimal with %s with BAD_USER_INPUT', async (_, amount) => {
     expect(codeOf(await deposit({ amount }))).toBe('BAD_USER_INPUT');
   });
 
@@ -255,14 +252,12 @@ describe('edge values', () => {
     expect(answer.errors).toHaveLength(1);
   });
 
-  // BUG (gateway under vitest): as for decimals, the subgraph's 400 BAD_USER_INPUT reads "service unavailable".
-  it.fails.each(badDates)('BUG: answers executedAt %s with BAD_USER_INPUT', async (_, executedAt) => {
+  it.each(badDates)('answers executedAt %s with BAD_USER_INPUT', async (_, executedAt) => {
     expect(codeOf(await deposit({ executedAt }))).toBe('BAD_USER_INPUT');
   });
 
-  // BUG (DateTime scalar, packages/graphql): "2025-02-30T00:00:00Z" is accepted and stored as
-  // 2025-03-02T00:00:00Z, because JavaScript's Date rolls an impossible day over into the next month.
-  it.fails('BUG: refuses an impossible calendar day (30 February) instead of moving it to 2 March', async () => {
+  // JavaScript's Date rolls an impossible day over into the next month; the DateTime scalar must not.
+  it('refuses an impossible calendar day (30 February) instead of moving it to 2 March', async () => {
     expect(codeOf(await deposit({ executedAt: '2025-02-30T00:00:00Z', notes: 'impossible day' }))).toBe('BAD_USER_INPUT');
   });
 

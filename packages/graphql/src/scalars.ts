@@ -33,14 +33,24 @@ export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   },
 });
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(:(\d{2})(\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/** `new Date` rolls 30 February over into March: every field must be within its calendar range. */
+function isCalendarValid(match: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute] = [match[1], match[2], match[3], match[4], match[5]].map(Number) as [number, number, number, number, number];
+  const second = match[7] === undefined ? 0 : Number(match[7]);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetOk = match[10] === undefined || (Number(match[10]) <= 23 && Number(match[11]) <= 59);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && offsetOk;
+}
 
 export function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !ISO_INSTANT.test(value)) {
+  const match = typeof value === 'string' ? ISO_INSTANT.exec(value) : null;
+  if (!match) {
     throw new AppError('BAD_USER_INPUT', 'DateTime must be an ISO-8601 string with a time zone, e.g. "2026-11-21T14:30:00Z"');
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new AppError('BAD_USER_INPUT', 'DateTime is not a real instant');
+  const date = new Date(value as string);
+  if (Number.isNaN(date.getTime()) || !isCalendarValid(match)) throw new AppError('BAD_USER_INPUT', 'DateTime is not a real instant');
   return date;
 }
 

@@ -48,7 +48,11 @@ function withoutEchoes(text: string, sent: unknown): string {
   let result = text;
   const echoes = strings(sent)
     .filter((value) => value.length >= 2)
-    .flatMap((value) => [JSON.stringify(JSON.stringify(value)).slice(1, -1), JSON.stringify(value).slice(1, -1), value])
+    .flatMap((value) => {
+      // The Decimal scalar quotes only the first 40 characters of a bad value: that prefix is an echo too.
+      const quoted = JSON.stringify(value).slice(0, 40);
+      return [JSON.stringify(JSON.stringify(value)).slice(1, -1), JSON.stringify(value).slice(1, -1), value, JSON.stringify(quoted).slice(1, -1), quoted];
+    })
     .sort((a, b) => b.length - a.length);
   for (const echo of echoes) result = result.split(echo).join('');
   return result;
