@@ -19,6 +19,8 @@ export const launcherEnvSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),
   EMBEDDED_PG_PASSWORD: z.string().min(1).default('nexanest-embedded-dev'),
   MARKET_SIMULATOR: z.enum(['on', 'off']).default('on'),
+  /** Only to print the playground's URL; the gateway reads it too (off in production unless on). */
+  GATEWAY_PLAYGROUND: z.enum(['on', 'off']).optional(),
   /** Days of made-up daily prices to seed; development only (default 730 there, 0 elsewhere). */
   DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
   NEXANEST_DEMO_PASSWORD: z.string().min(10).default('demo_dev_password'),

@@ -50,6 +50,9 @@ if (env.NODE_ENV === 'development') await seedDemoUser(createGatewayClient(stack
 say('');
 say('NexaNest supergraph is running:');
 say(`  gateway (HTTP + WebSocket)  ${stack.gatewayUrl}`);
+// The gateway's rule (GATEWAY_PLAYGROUND, off in production unless turned on).
+const playground = env.GATEWAY_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'on');
+if (playground === 'on') say(`  playground (GraphiQL)       ${stack.gatewayUrl.replace(/\/graphql$/, '/')}`);
 for (const [name, url] of Object.entries(stack.services)) say(`  ${name.padEnd(27)} ${url}`);
 say(`  redis                       ${redisUrl ?? 'in-process bus'}`);
 say(`  postgres                    ${external ? 'external (from *_DATABASE_URL)' : `embedded on 127.0.0.1:${env.EMBEDDED_PG_PORT}`}`);
