@@ -1,4 +1,4 @@
-import { API_KEY_VERIFY_PATH, INTERNAL_SIGNATURE_HEADER, signInternal, type Identity } from '@nexanest/graphql';
+import { API_KEY_VERIFY_PATH, type Identity, type InternalAnswer, postInternal } from '@nexanest/graphql';
 import { GraphQLError } from 'graphql';
 
 /** Resolves an `x-api-key` secret to the identity it stands for, or null when it is not valid. */
@@ -12,34 +12,27 @@ const CACHE_MAX = 10_000;
  * so a busy key costs one check per half minute; a revoked key stops working within that time.
  */
 export function createApiKeyVerifier(options: { authGraphqlUrl: string; secret: string; timeoutMs: number }): ApiKeyVerifier {
-  const endpoint = new URL(API_KEY_VERIFY_PATH, options.authGraphqlUrl).toString();
   const cache = new Map<string, { identity: Identity | null; until: number }>();
   return async (secret) => {
     const cached = cache.get(secret);
     if (cached && cached.until > Date.now()) return cached.identity;
-    const body = JSON.stringify({ secret });
-    let response: Response;
+    let answer: InternalAnswer<{ userId: string; role: Identity['role']; scopes: string[] }>;
     try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signInternal(body, options.secret) },
-        body,
-        signal: AbortSignal.timeout(options.timeoutMs),
+      answer = await postInternal({
+        service: 'auth',
+        graphqlUrl: options.authGraphqlUrl,
+        path: API_KEY_VERIFY_PATH,
+        body: { secret },
+        secret: options.secret,
+        timeoutMs: options.timeoutMs,
       });
     } catch {
       throw new GraphQLError('The auth service is unavailable', {
         extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'auth', reason: 'UPSTREAM_UNAVAILABLE', http: { status: 503 } },
       });
     }
-    let identity: Identity | null = null;
-    if (response.status === 200) {
-      const found = (await response.json()) as { userId: string; role: Identity['role']; scopes: string[] };
-      identity = { userId: found.userId, role: found.role, scopes: found.scopes };
-    } else if (response.status !== 404) {
-      throw new GraphQLError('The auth service could not check the API key', {
-        extensions: { code: 'INTERNAL_SERVER_ERROR', serviceName: 'auth', http: { status: 503 } },
-      });
-    }
+    const found = answer.status === 200 ? answer.body : null;
+    const identity: Identity | null = found ? { userId: found.userId, role: found.role, scopes: found.scopes } : null;
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(secret, { identity, until: Date.now() + CACHE_MS });
     return identity;

@@ -11,3 +11,4 @@ export {
   type SessionRevocations,
   type SessionRevokedKey,
 } from './session-revocations.ts';
+export { iterateChannels } from './iterate-channels.ts';

@@ -1,6 +1,6 @@
+import { iterateChannels } from '@nexanest/bus';
 import { AppError } from '@nexanest/graphql';
 import { renewLoaders, type MarketContext } from '../context.ts';
-import { iterateChannels } from '../iterate-channels.ts';
 import { createLoaders } from '../loaders.ts';
 import { priceChannel, type PublishedTick } from '../services/ingest-ticks.ts';
 

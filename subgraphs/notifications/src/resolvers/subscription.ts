@@ -1,5 +1,5 @@
+import { iterateChannels } from '@nexanest/bus';
 import type { NotificationsContext } from '../context.ts';
-import { iterateChannel } from '../iterate-channel.ts';
 import { notificationChannel, parseNotification, type PublishedNotification } from '../notification-channel.ts';
 import { callerId } from './caller.ts';
 
@@ -8,7 +8,7 @@ export const Subscription = {
     /** The caller's own channel only: the user id comes from the gateway-signed identity, never from the client. */
     subscribe: (_parent: unknown, _args: unknown, ctx: NotificationsContext) => {
       const userId = callerId(ctx);
-      return iterateChannel(ctx.deps.bus, notificationChannel(userId), (message) => {
+      return iterateChannels(ctx.deps.bus, [notificationChannel(userId)], (message) => {
         const notification = parseNotification(message, userId);
         return notification ? { notificationAdded: notification } : null;
       });

@@ -1,6 +1,6 @@
-import type { Bus } from '@nexanest/bus';
+import type { Bus } from './bus.ts';
 
-/** Events kept for a slow consumer before the oldest are dropped: live prices go stale anyway. */
+/** Events kept for a slow consumer before the oldest are dropped (prices go stale; notifications stay listable). */
 const MAX_BUFFERED = 1000;
 
 /**
