@@ -121,6 +121,32 @@ async function publishUntilShown(symbol: string, text: string): Promise<Decimal[
   throw new Error(`no ${symbol} tick reached the result panel after ${published.length} publications; the panel shows: ${panel.slice(0, 500)}`);
 }
 
+/**
+ * Runs the open tab. Right after a tab switch GraphiQL may still hold the previous tab's
+ * operation name for a moment and send it with the new document (the gateway answers "has no
+ * operation named", or GraphiQL itself "Unable to identify operation"). Give it a moment to catch
+ * up, and run again if it still sent the stale name.
+ */
+async function runOpenTab() {
+  await page.waitForTimeout(750);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await page.locator('.graphiql-execute-button').click();
+    const stale = await page
+      .waitForFunction(
+        () => /has no operation named|Unable to identify operation/.test((globalThis as any).editorModel('response.json')?.getValue() ?? ''),
+        undefined,
+        { timeout: 1_500 },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (!stale) return;
+    await page.waitForTimeout(750);
+  }
+  throw new Error("GraphiQL kept sending another tab's operation name");
+}
+
 async function screenshot(name: string) {
   mkdirSync(OUTPUT, { recursive: true });
   const path = `${OUTPUT}${name}.png`;
@@ -156,7 +182,7 @@ describe.skipIf(skip)('the GraphiQL playground in headless Chromium, offline', (
   it('receives a PriceTicks event over graphql-ws in the result panel', { timeout: 90_000 }, async () => {
     await openTab('PriceTicks', 'subscription PriceTicks(');
     expect(JSON.parse(await editorValue('variables.json'))).toEqual({ symbols: ['AAPL', 'MSFT'] });
-    await page.locator('.graphiql-execute-button').click();
+    await runOpenTab();
 
     const published = await publishUntilShown('AAPL', '"symbol": "AAPL"');
     const tick = JSON.parse(await editorValue('response.json')).data.priceTicks;
@@ -187,7 +213,7 @@ describe.skipIf(skip)('the GraphiQL playground in headless Chromium, offline', (
 
     await openTab('PriceTicksWithPositions', 'subscription PriceTicksWithPositions(');
     await setEditorValue('request-headers.json', JSON.stringify({ Authorization: `Bearer ${holder.token}` }));
-    await page.locator('.graphiql-execute-button').click();
+    await runOpenTab();
     await publishUntilShown('AAPL', '"myHoldings"');
 
     const tick = JSON.parse(await editorValue('response.json')).data.priceTicks;
