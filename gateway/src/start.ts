@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import { REQUEST_ID_HEADER, requestIdFrom, singleKey, withRequestId, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { reenterRequestId, requestIdMiddleware, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { mountGatewayHealth } from './health.ts';
 import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
@@ -49,12 +49,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   };
   const app = express();
   app.disable('x-powered-by');
-  app.use((req, res, next) => {
-    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    res.locals.requestId = requestId;
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    withRequestId(requestId, next);
-  });
+  app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
   const ws = attachWebSocketServer({
     httpServer,
@@ -85,8 +80,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   app.use(
     '/graphql',
     express.json({ limit: env.MAX_BODY_BYTES }),
-    // Body parsing resumes on the socket's own async context: enter the request's again after it.
-    (_req: express.Request, res: express.Response, next: express.NextFunction) => withRequestId(res.locals.requestId as string, next),
+    reenterRequestId(),
     expressMiddleware(server.apollo, {
       context: async ({ req }) => {
         const apiKey = req.headers['x-api-key'];

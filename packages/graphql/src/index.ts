@@ -21,6 +21,6 @@ export {
 } from './internal-signature.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
 export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError, type HttpApp, type InternalAnswer, type LateUrl } from './internal-call.ts';
-export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId } from './observability/request-id.ts';
+export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId, requestIdMiddleware, reenterRequestId } from './observability/request-id.ts';
 export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';
 export { runHealthChecks, type HealthCheck, type HealthReport } from './observability/health.ts';

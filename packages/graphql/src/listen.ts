@@ -9,7 +9,7 @@ import type { GraphQLSchema } from 'graphql';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import { type HealthCheck, runHealthChecks } from './observability/health.ts';
 import { metricsOf } from './observability/metrics.ts';
-import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from './observability/request-id.ts';
+import { reenterRequestId, requestIdMiddleware } from './observability/request-id.ts';
 
 export interface ListenOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -41,14 +41,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   const app = express();
   app.disable('x-powered-by');
   // Every log line of the request carries its id (from the gateway, or made here).
-  app.use((req, res, next) => {
-    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    res.locals.requestId = requestId;
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    withRequestId(requestId, next);
-  });
-  // Body parsing resumes on the socket's own async context: enter the request's again after it.
-  const reenter: express.RequestHandler = (_req, res, next) => withRequestId(res.locals.requestId as string, next);
+  app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
   let disposeWs: (() => Promise<void>) | undefined;
   let wss: WebSocketServer | undefined;
@@ -86,7 +79,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
-    reenter,
+    reenterRequestId(),
     expressMiddleware(options.apollo, {
       context: async ({ req }) => {
         const header = req.headers[IDENTITY_HEADER];

@@ -1,2 +1,3 @@
 export { createTestDatabase, testServerUrl, testRedisUrl, uniqueName, type TestDatabase } from './databases.ts';
 export { dropRedisNamespace } from './redis.ts';
+export { asCaller, type DatabaseCaller } from './as-caller.ts';

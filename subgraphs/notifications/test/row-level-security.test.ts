@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { DEV_SECRETS } from '@nexanest/config';
 import { appRoleUrl, ensureAppRole, migrateDatabase } from '@nexanest/db';
-import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
+import { asCaller, createTestDatabase, type TestDatabase, type DatabaseCaller } from '@nexanest/testing';
 
 /**
  * Defence in depth: the resolvers are skipped entirely; statements go to PostgreSQL as the role
@@ -33,11 +33,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const as = <T>(caller: { userId: string; role: string } | null, fn: (tx: postgres.TransactionSql) => Promise<T>) =>
-  app.begin(async (tx) => {
-    if (caller) await tx`select set_config('app.user_id', ${caller.userId}, true), set_config('app.role', ${caller.role}, true)`;
-    return fn(tx);
-  }) as Promise<T>;
+const as = <T>(caller: DatabaseCaller | null, fn: (tx: postgres.TransactionSql) => Promise<T>) => asCaller(app, caller, fn);
 
 const visible = (caller: { userId: string; role: string } | null) =>
   as(caller, async (tx) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { DEV_SECRETS } from '@nexanest/config';
 import { appRoleUrl } from '@nexanest/db';
+import { asCaller } from '@nexanest/testing';
 import { createHarness, givenPortfolio, newUser, type Harness } from './harness.ts';
 
 /**
@@ -46,11 +47,7 @@ afterAll(async () => {
 });
 
 type Caller = { userId: string; role: string } | null;
-const as = <T>(caller: Caller, fn: (tx: postgres.TransactionSql) => Promise<T>) =>
-  app.begin(async (tx) => {
-    if (caller) await tx`select set_config('app.user_id', ${caller.userId}, true), set_config('app.role', ${caller.role}, true)`;
-    return fn(tx);
-  }) as Promise<T>;
+const as = <T>(caller: Caller, fn: (tx: postgres.TransactionSql) => Promise<T>) => asCaller(app, caller, fn);
 
 const watchlistRows = (caller: Caller) =>
   as(caller, async (tx) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import { DEV_SECRETS } from '@nexanest/config';
 import { appRoleUrl } from '@nexanest/db';
+import { asCaller, type DatabaseCaller } from '@nexanest/testing';
 import { createHarness, given, givenPortfolio, newUser, type Harness } from './harness.ts';
 
 /**
@@ -28,12 +29,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Runs statements as the service role in one transaction with the given caller settings. */
-const as = <T>(caller: { userId: string; role: string } | null, fn: (tx: postgres.TransactionSql) => Promise<T>) =>
-  app.begin(async (tx) => {
-    if (caller) await tx`select set_config('app.user_id', ${caller.userId}, true), set_config('app.role', ${caller.role}, true)`;
-    return fn(tx);
-  }) as Promise<T>;
+const as = <T>(caller: DatabaseCaller | null, fn: (tx: postgres.TransactionSql) => Promise<T>) => asCaller(app, caller, fn);
 
 const visible = (caller: { userId: string; role: string } | null) =>
   as(caller, async (tx) => {

@@ -15,3 +15,21 @@ export const withRequestId = <T>(requestId: string, fn: () => T): T => store.run
 
 /** The id of the request being handled, or undefined outside one. */
 export const currentRequestId = (): string | undefined => store.getStore();
+
+/** The piece of express that an HTTP handler needs: headers in, a header and locals out. */
+interface Exchange {
+  req: { headers: Record<string, string | string[] | undefined> };
+  res: { locals: Record<string, unknown>; setHeader(name: string, value: string): unknown };
+}
+type Next = () => void;
+
+/** Express middleware: gives each request its id (kept from the caller when well formed), echoed in the response. */
+export const requestIdMiddleware = () => (req: Exchange['req'], res: Exchange['res'], next: Next) => {
+  const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+  res.locals.requestId = requestId;
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  withRequestId(requestId, next);
+};
+
+/** Body parsing resumes on the socket's own async context: mount this after it to enter the request's again. */
+export const reenterRequestId = () => (_req: unknown, res: Exchange['res'], next: Next) => withRequestId(res.locals.requestId as string, next);
