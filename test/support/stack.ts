@@ -18,7 +18,7 @@ export interface TestStack extends Stack {
  * The whole supergraph on fresh, uniquely named databases and a unique Redis namespace, on
  * ephemeral ports; teardown stops it and drops the databases.
  */
-export async function startTestStack(options: { demoHistoryDays?: number; redis?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(options: { demoHistoryDays?: number; redis?: boolean; env?: Record<string, string> } = {}): Promise<TestStack> {
   const names = ['auth', 'portfolio', 'analytics', 'notifications', 'timescale'] as const;
   const databases: TestDatabase[] = await Promise.all(names.map((name) => createTestDatabase(name)));
   const [auth, portfolio, analytics, notifications, timescale] = databases.map((db) => db.url) as [string, string, string, string, string];
@@ -32,6 +32,7 @@ export async function startTestStack(options: { demoHistoryDays?: number; redis?
       NEXANEST_NAMESPACE: namespace,
       NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD,
       MARKET_SIMULATOR: 'off',
+      ...options.env,
     },
     ports: 'ephemeral',
     demoHistoryDays: options.demoHistoryDays ?? 5,
