@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
+import { connectRedis, type Redis } from '@nexanest/bus';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createPortfolioCache, PORTFOLIO_REDIS_DB } from './cache/portfolio-cache.ts';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
@@ -49,9 +51,17 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     schema,
     applicationName: 'portfolio',
   });
+  // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
+  let redis: Redis | null = null;
   try {
+    if (env.REDIS_URL && env.PORTFOLIO_CACHE === 'on') {
+      redis = connectRedis(env.REDIS_URL, PORTFOLIO_REDIS_DB);
+      redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'portfolio cache: Redis error'));
+    }
+    const cache = redis ? createPortfolioCache({ redis, namespace: env.NEXANEST_NAMESPACE, ttlSeconds: env.PORTFOLIO_CACHE_TTL_SECONDS, logger }) : null;
     const server = createPortfolioServer({
       db: pool.db,
+      cache,
       market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
@@ -64,7 +74,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
-      readiness: { postgres: () => pool.sql`select 1` },
+      readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {
@@ -73,10 +83,12 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       async close() {
         await running.close();
         await pool.close();
+        redis?.disconnect();
       },
     };
   } catch (error) {
     await pool.close();
+    redis?.disconnect();
     throw error;
   }
 }
