@@ -1,4 +1,5 @@
 import { createTestDatabase, dropRedisNamespace, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import type { RedisClusterTarget } from '@nexanest/bus';
 import { createLogger } from '@nexanest/graphql';
 import { createGatewayClient, startStack, type GatewayClient, type Stack } from '@nexanest/infrastructure';
 
@@ -16,16 +17,17 @@ export interface TestStack extends Stack {
 
 /**
  * The whole supergraph on fresh, uniquely named databases and a unique Redis namespace, on
- * ephemeral ports; teardown stops it and drops the databases.
+ * ephemeral ports (on the shared Redis, or on a private cluster when one is given); teardown
+ * stops it and drops the databases.
  */
-export async function startTestStack(options: { demoHistoryDays?: number; redis?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(options: { demoHistoryDays?: number; redis?: boolean | RedisClusterTarget } = {}): Promise<TestStack> {
   const names = ['auth', 'portfolio', 'analytics', 'notifications', 'timescale'] as const;
   const databases: TestDatabase[] = await Promise.all(names.map((name) => createTestDatabase(name)));
   const [auth, portfolio, analytics, notifications, timescale] = databases.map((db) => db.url) as [string, string, string, string, string];
   const namespace = uniqueName('nn_test');
   const stack = await startStack({
     databases: { auth, portfolio, analytics, notifications, timescale },
-    redisUrl: options.redis === false ? null : testRedisUrl(),
+    redisUrl: options.redis === false ? null : typeof options.redis === 'object' ? options.redis : testRedisUrl(),
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -47,7 +49,8 @@ export async function startTestStack(options: { demoHistoryDays?: number; redis?
     async teardown() {
       await stack.stop();
       await Promise.all(databases.map((db) => db.drop()));
-      if (options.redis !== false) await dropRedisNamespace(namespace);
+      // A cluster is the test's own, and goes with it.
+      if (options.redis === undefined || options.redis === true) await dropRedisNamespace(namespace);
     },
   };
 }
