@@ -6,7 +6,15 @@ import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError, 
 import type { ApolloServer } from '@apollo/server';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@nexanest/graphql';
-import { authenticate, type Caller, createGatewayContext, type GatewayContext, type IdentityDeps, requireLiveSession } from '../context.ts';
+import {
+  authenticate,
+  type Caller,
+  createGatewayContext,
+  type GatewayContext,
+  type IdentityDeps,
+  isSessionStoreUnavailable,
+  requireLiveSession,
+} from '../context.ts';
 import { validateWithLimits } from '../limits/validate-with-limits.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 import { createSharedUpstreams } from './shared-upstreams.ts';
@@ -90,7 +98,9 @@ export function attachWebSocketServer(deps: WsServerDeps) {
         let caller: Caller | null;
         try {
           caller = await authenticate({ authorization: typeof header === 'string' ? header : undefined }, deps.identity);
-        } catch {
+        } catch (error) {
+          // Redis is away: 1013 Try Again Later, which graphql-ws clients retry (4403 they would not).
+          if (isSessionStoreUnavailable(error)) ctx.extra.socket.close(1013, 'Sign-in cannot be checked right now');
           return false; // closes with 4403 Forbidden: a bad token is refused, not downgraded
         }
         const identity = caller?.identity ?? null;

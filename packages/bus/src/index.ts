@@ -1,5 +1,17 @@
 export { createBus, type Bus, type Subscription } from './bus.ts';
-export { connectRedis, probeRedis, type Redis } from './redis.ts';
+export {
+  clusterNodesSetting,
+  connectRedis,
+  describeRedis,
+  isClusterTarget,
+  probeRedis,
+  redisTarget,
+  type Redis,
+  type RedisClientOptions,
+  type RedisClusterNode,
+  type RedisClusterTarget,
+  type RedisTarget,
+} from './redis.ts';
 export { createChannelFanout } from './channel-fanout.ts';
 export {
   createSessionRevocations,

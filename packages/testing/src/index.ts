@@ -1,3 +1,4 @@
 export { createTestDatabase, testServerUrl, testRedisUrl, uniqueName, type TestDatabase } from './databases.ts';
 export { dropRedisNamespace } from './redis.ts';
+export { startPrivateRedisCluster, type PrivateRedisCluster } from './redis-cluster.ts';
 export { asCaller, type DatabaseCaller } from './as-caller.ts';

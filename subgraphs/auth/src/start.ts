@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, type Redis, redisTarget } from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -37,8 +37,10 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
   if (!production) await ensureDatabase(env.AUTH_DATABASE_URL);
   const pool = createPool({ url: env.AUTH_DATABASE_URL, max: env.AUTH_DB_POOL_SIZE, schema, applicationName: 'nexanest-auth' });
   const clients: Redis[] = [];
+  const target = redisTarget(env);
   const redis = (db: number) => {
-    const client = connectRedis(env.REDIS_URL!, db);
+    if (!target) throw new Error('no Redis configured');
+    const client = connectRedis(target, db);
     client.on('error', (error) => logger.warn({ err: { message: error.message }, db }, 'redis error'));
     clients.push(client);
     return client;
@@ -52,7 +54,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       if (created) logger.info({ email: BOOTSTRAP_ADMIN_EMAIL }, 'created bootstrap admin');
     }
     const namespace = env.NEXANEST_NAMESPACE;
-    const sessions = env.REDIS_URL ? redis(SESSIONS_REDIS_DB) : null;
+    const sessions = target ? redis(SESSIONS_REDIS_DB) : null;
     const deps: AuthDeps = {
       db: pool.db,
       sql: pool.sql,
@@ -70,7 +72,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
         },
       }),
     };
-    if (env.REDIS_URL) {
+    if (target) {
       relay = createOutboxRelay({ sql: pool.sql, redis: redis(0), namespace, intervalMs: env.AUTH_OUTBOX_RELAY_INTERVAL_MS, logger });
       relay.start();
     } else {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, type Redis, type RedisTarget } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import type { NotificationsDb } from './db/index.ts';
 import { outboundEmails } from './db/schema/index.ts';
@@ -20,7 +20,8 @@ export const eventsStreamKey = (namespace: string) => `${namespace}:events`;
 
 export interface EmailEventsConsumerOptions {
   db: NotificationsDb;
-  redisUrl: string;
+  /** A Redis URL or a cluster (see redisTarget). */
+  redisUrl: RedisTarget;
   namespace: string;
   logger: Logger;
   /** Base URL of the web app the emailed links point to. */

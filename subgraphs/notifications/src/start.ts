@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, createBus, probeRedis } from '@nexanest/bus';
+import { type Bus, createBus, probeRedis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -42,7 +42,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     applicationName: 'nexanest-notifications',
   });
   const system = createPool({ url: env.NOTIFICATIONS_DATABASE_URL, max: 5, schema, applicationName: 'nexanest-notifications-workers' });
-  const bus = options.bus ?? createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
+  const redis = redisTarget(env);
+  const bus = options.bus ?? createBus({ redisUrl: redis, namespace: env.NEXANEST_NAMESPACE });
   const ownBus = !options.bus;
   const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
   let consumer: EmailEventsConsumer | undefined;
@@ -55,10 +56,10 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   };
   try {
     await migrateDatabase(system.sql, { folder: MIGRATIONS, journalTable: '__notifications_migrations' });
-    if (env.REDIS_URL) {
+    if (redis) {
       consumer = createEmailEventsConsumer({
         db: system.db,
-        redisUrl: env.REDIS_URL,
+        redisUrl: redis,
         namespace: env.NEXANEST_NAMESPACE,
         appUrl: env.NOTIFICATIONS_APP_URL,
         logger,
@@ -81,7 +82,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         watchSymbol: (symbol) => evaluator.watch(symbol),
       }),
       subscriptions: { schema: server.schema },
-      readiness: { postgres: () => pool.sql`select 1`, ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then(requireTrue) } : {}) },
+      readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => probeRedis(redis).then(requireTrue) } : {}) },
     });
     logger.info({ url: running.url, bus: bus.kind }, 'notifications subgraph listening');
     return {
