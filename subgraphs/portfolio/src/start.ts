@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -32,7 +33,7 @@ export async function migratePortfolioDatabase(ownerUrl: string): Promise<void> 
   }
 }
 
-/** Pool, migrations, server, listen. `close` stops the server first, then the pool. */
+/** Pool, migrations, outbox relay (with Redis), server, listen. `close` stops the server first, then the rest. */
 export async function startPortfolioService(options: StartPortfolioOptions): Promise<ServiceHandle> {
   const { env, logger } = options;
   const production = isProduction(env);
@@ -49,7 +50,31 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     schema,
     applicationName: 'portfolio',
   });
+  // The outbox relay reads and marks rows nexanest_app may not: it runs on the owner's connections.
+  const owner = createPool({ url: env.PORTFOLIO_DATABASE_URL, max: 2, applicationName: 'portfolio-outbox-relay' });
+  let events: Redis | undefined;
+  let relay: OutboxRelay | undefined;
+  const release = async () => {
+    await relay?.stop();
+    events?.disconnect();
+    await owner.close();
+    await pool.close();
+  };
   try {
+    if (env.REDIS_URL) {
+      events = connectRedis(env.REDIS_URL, EVENTS_REDIS_DB);
+      events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
+      relay = createOutboxRelay({
+        sql: owner.sql,
+        redis: events,
+        stream: eventsStreamKey(env.NEXANEST_NAMESPACE),
+        intervalMs: env.PORTFOLIO_OUTBOX_RELAY_INTERVAL_MS,
+        logger,
+      });
+      relay.start();
+    } else {
+      logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
+    }
     const server = createPortfolioServer({
       db: pool.db,
       market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
@@ -72,11 +97,11 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       url: running.url,
       async close() {
         await running.close();
-        await pool.close();
+        await release();
       },
     };
   } catch (error) {
-    await pool.close();
+    await release();
     throw error;
   }
 }
