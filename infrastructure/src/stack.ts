@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         port: port(portfolioEnv.PORTFOLIO_PORT),
         authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
       }),
-      startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
+      startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT), portfolioUrl: () => late.portfolio }),
       startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),
     ]);
     // Whatever did start is stopped again if another one failed.

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { FX_HISTORY_PATH, postInternal } from '@nexanest/graphql';
 
 /** An instrument's daily closes (exact decimal strings) in its trading currency. */
 export interface DailyCloses {
@@ -13,6 +14,12 @@ export interface MarketClient {
   dailyCloses(symbol: string, fromDay: string, toDay: string): Promise<DailyCloses | null>;
   /** Units of `quote` per unit of `base` at market's latest observation; null when market has no route. */
   latestFxRate(base: string, quote: string): Promise<string | null>;
+  /**
+   * Units of `to` per unit of `from` at the end of each UTC day from `fromDay` to `toDay`, from
+   * market's signed FX_HISTORY_PATH (its rate history, triangulated through USD): `day -> rate`,
+   * null on days without a rate. Needs `secret`.
+   */
+  fxHistory(from: string, to: string, fromDay: string, toDay: string): Promise<Map<string, string | null>>;
 }
 
 export interface MarketClientOptions {
@@ -22,6 +29,8 @@ export interface MarketClientOptions {
   cacheTtlMs?: number;
   /** Give up on market after this long. Default 5 s. */
   timeoutMs?: number;
+  /** GATEWAY_IDENTITY_SECRET, which signs internal calls (fxHistory). */
+  secret?: string;
   /** Defaults to the global fetch; tests wrap it to count the calls that reach market. */
   fetch?: typeof fetch;
 }
@@ -97,6 +106,31 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     return body.data.fxRate.rate;
   }
 
+  async function queryFxHistory(from: string, to: string, fromDay: string, toDay: string): Promise<Map<string, string | null>> {
+    if (!options.secret) throw new MarketUnavailableError('no secret to sign market FX history calls');
+    const rates = new Map<string, string | null>();
+    const end = Date.parse(`${toDay}T00:00:00Z`);
+    for (let start = Date.parse(`${fromDay}T00:00:00Z`); start <= end; start += MAX_DAYS_PER_CALL * DAY_MS) {
+      const last = Math.min(end, start + (MAX_DAYS_PER_CALL - 1) * DAY_MS);
+      const body = { pairs: [{ from, to }], fromDay: new Date(start).toISOString().slice(0, 10), toDay: new Date(last).toISOString().slice(0, 10) };
+      let answer: Awaited<ReturnType<typeof postInternal<{ rates: Record<string, Record<string, string | null>> }>>>;
+      try {
+        answer = await postInternal({
+          service: 'market',
+          graphqlUrl: options.url,
+          path: FX_HISTORY_PATH,
+          body,
+          secret: options.secret,
+          timeoutMs: options.timeoutMs ?? 5_000,
+        });
+      } catch (error) {
+        throw new MarketUnavailableError('market FX history unavailable', { cause: error });
+      }
+      for (const [day, rate] of Object.entries(answer.body?.rates[`${from}/${to}`] ?? {})) rates.set(day, rate);
+    }
+    return rates;
+  }
+
   const closes = cached(ttl, 500, (key) => {
     const [symbol, fromDay, toDay] = key.split('|') as [string, string, string];
     return queryCloses(symbol, fromDay, toDay);
@@ -105,9 +139,14 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     const [base, quote] = key.split('|') as [string, string];
     return queryFx(base, quote);
   });
+  const fxHistories = cached(ttl, 200, (key) => {
+    const [from, to, fromDay, toDay] = key.split('|') as [string, string, string, string];
+    return queryFxHistory(from, to, fromDay, toDay);
+  });
   return {
     dailyCloses: (symbol, fromDay, toDay) => closes(`${symbol}|${fromDay}|${toDay}`),
     latestFxRate: (base, quote) => rates(`${base}|${quote}`),
+    fxHistory: (from, to, fromDay, toDay) => fxHistories(`${from}|${to}|${fromDay}|${toDay}`),
   };
 }
 

@@ -2,6 +2,7 @@ import { type Bus, probeRedis, redisTarget } from '@nexanest/bus';
 import { createPool, migrateDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { mountFxHistoryRoute } from './internal/fx-history-route.ts';
 import { fileURLToPath } from 'node:url';
 import { createContextFactory } from './context.ts';
 import { createPartitionCache } from './db/partitions.ts';
@@ -81,6 +82,7 @@ export async function startMarketService(options: MarketServiceOptions): Promise
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createContextFactory(deps),
       subscriptions: { schema: server.schema },
+      routes: (app) => mountFxHistoryRoute(app, { sql: pool.sql, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: {
         timescale: () => pool.sql`select 1`,
         ...(redis ? { redis: () => probeRedis(redis).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),

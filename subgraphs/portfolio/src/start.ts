@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { connectRedis, type Redis } from '@nexanest/bus';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioCache, PORTFOLIO_REDIS_DB } from './cache/portfolio-cache.ts';
 import { schema } from './db/index.ts';
@@ -34,7 +34,7 @@ export async function migratePortfolioDatabase(ownerUrl: string): Promise<void> 
   }
 }
 
-/** Pool, migrations, server, listen. `close` stops the server first, then the pool. */
+/** Pool, migrations, outbox relay (with Redis), server, listen. `close` stops the server first, then the rest. */
 export async function startPortfolioService(options: StartPortfolioOptions): Promise<ServiceHandle> {
   const { env, logger } = options;
   const production = isProduction(env);
@@ -51,14 +51,40 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     schema,
     applicationName: 'portfolio',
   });
+  // The outbox relay reads and marks rows nexanest_app may not: it runs on the owner's connections.
+  const owner = createPool({ url: env.PORTFOLIO_DATABASE_URL, max: 2, applicationName: 'portfolio-outbox-relay' });
+  const target = redisTarget(env);
+  let events: Redis | undefined;
+  let relay: OutboxRelay | undefined;
   // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
   let redis: Redis | null = null;
+  const release = async () => {
+    await relay?.stop();
+    events?.disconnect();
+    redis?.disconnect();
+    await owner.close();
+    await pool.close();
+  };
   try {
-    if (env.REDIS_URL && env.PORTFOLIO_CACHE === 'on') {
-      redis = connectRedis(env.REDIS_URL, PORTFOLIO_REDIS_DB);
+    if (target && env.PORTFOLIO_CACHE === 'on') {
+      redis = connectRedis(target, PORTFOLIO_REDIS_DB);
       redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'portfolio cache: Redis error'));
     }
     const cache = redis ? createPortfolioCache({ redis, namespace: env.NEXANEST_NAMESPACE, ttlSeconds: env.PORTFOLIO_CACHE_TTL_SECONDS, logger }) : null;
+    if (target) {
+      events = connectRedis(target, EVENTS_REDIS_DB);
+      events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
+      relay = createOutboxRelay({
+        sql: owner.sql,
+        redis: events,
+        stream: eventsStreamKey(env.NEXANEST_NAMESPACE),
+        intervalMs: env.PORTFOLIO_OUTBOX_RELAY_INTERVAL_MS,
+        logger,
+      });
+      relay.start();
+    } else {
+      logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
+    }
     const server = createPortfolioServer({
       db: pool.db,
       cache,
@@ -82,13 +108,11 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       url: running.url,
       async close() {
         await running.close();
-        await pool.close();
-        redis?.disconnect();
+        await release();
       },
     };
   } catch (error) {
-    await pool.close();
-    redis?.disconnect();
+    await release();
     throw error;
   }
 }
