@@ -1,3 +1,3 @@
 export { loadEnv, ConfigError } from './load-env.ts';
-export { appDbPassword, baseEnvSchema, type BaseEnv, DEV_SECRETS, isProduction, productionGuard } from './base-env.ts';
+export { appDbPassword, auditPseudonymSecret, baseEnvSchema, type BaseEnv, DEV_SECRETS, isProduction, productionGuard } from './base-env.ts';
 export { databaseUrl, poolSize, port } from './database-url.ts';

@@ -57,6 +57,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       db: pool.db,
       sql: pool.sql,
       accessTokenKeys: singleKey(env.JWT_SECRET),
+      pseudonymSecret: env.AUDIT_PSEUDONYM_SECRET,
       sessionRevocations:
         options.sessionRevocations ?? (sessions ? createRedisSessionRevocations({ redis: sessions, namespace }) : createInMemorySessionRevocations()),
       advisorGrants: options.advisorGrants ?? createAdvisorGrantCheck({ portfolioGraphqlUrl: env.PORTFOLIO_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),

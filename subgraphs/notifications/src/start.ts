@@ -12,6 +12,7 @@ import { createMarketClient } from './market-client.ts';
 import { createNotificationsServer } from './server.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
+const EVENTS_MIGRATIONS = fileURLToPath(new URL('../drizzle-events', import.meta.url));
 
 export interface NotificationsServiceOptions {
   env: NotificationsEnv;
@@ -31,6 +32,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   const production = isProduction(env);
   if (!production) {
     await ensureDatabase(env.NOTIFICATIONS_DATABASE_URL);
+    await ensureDatabase(env.TIMESCALE_DATABASE_URL);
     await ensureAppRole(env.NOTIFICATIONS_DATABASE_URL, env.APP_DB_PASSWORD);
   }
   // Requests run as nexanest_app under row-level security; the workers (alert evaluator, email
@@ -42,6 +44,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     applicationName: 'nexanest-notifications',
   });
   const system = createPool({ url: env.NOTIFICATIONS_DATABASE_URL, max: 5, schema, applicationName: 'nexanest-notifications-workers' });
+  // The audit trail (schema events) lives in the time-series database; only operators read it.
+  const audit = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: 5, applicationName: 'nexanest-notifications-audit' });
   const bus = options.bus ?? createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
   const ownBus = !options.bus;
   const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
@@ -52,9 +56,12 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     if (ownBus) await bus.close();
     await pool.close();
     await system.close();
+    await audit.close();
   };
   try {
     await migrateDatabase(system.sql, { folder: MIGRATIONS, journalTable: '__notifications_migrations' });
+    // The time-series database is shared with market and analytics; a journal of its own keeps them apart.
+    await migrateDatabase(audit.sql, { folder: EVENTS_MIGRATIONS, journalTable: '__events_migrations' });
     if (env.REDIS_URL) {
       consumer = createEmailEventsConsumer({
         db: system.db,
@@ -79,6 +86,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         bus,
         market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
         watchSymbol: (symbol) => evaluator.watch(symbol),
+        audit: audit.sql,
       }),
       subscriptions: { schema: server.schema },
       readiness: { postgres: () => pool.sql`select 1`, ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then(requireTrue) } : {}) },
