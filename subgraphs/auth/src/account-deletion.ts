@@ -53,17 +53,22 @@ export async function deleteMyAccount(deps: AuthDeps, identity: Identity | null,
 /**
  * Deletes the outbox events already published that name the user (by id or address). Unpublished
  * ones stay until the relay has sent them, so the audit trail still hears of them; auth's own
- * user.deleted consumer sweeps them (and user.deleted itself) once they are out.
+ * user.deleted consumer sweeps them (and user.deleted itself) once they are out. `email` must be
+ * lower-case.
  */
-export async function purgePublishedEvents(tx: AuthTx | AuthDb, user: { id: string; email: string }): Promise<number> {
+export async function purgePublishedEvents(
+  tx: AuthTx | AuthDb,
+  user: { id: string; email: string },
+  options: { includeUserDeleted?: boolean } = {},
+): Promise<number> {
+  // user.deleted itself is purged only by the consumer that read it from the stream: the relay
+  // holds its row locked until it commits the row as published, so this delete waits for that.
+  const done = options.includeUserDeleted
+    ? sql`(${outboxEvents.publishedAt} is not null or ${outboxEvents.topic} = ${USER_DELETED})`
+    : sql`${outboxEvents.publishedAt} is not null`;
   const deleted = await tx
     .delete(outboxEvents)
-    .where(
-      and(
-        sql`${outboxEvents.publishedAt} is not null`,
-        sql`(strpos(${outboxEvents.payload}::text, ${user.id}) > 0 or strpos(lower(${outboxEvents.payload}::text), ${user.email}) > 0)`,
-      ),
-    )
+    .where(and(done, sql`(strpos(${outboxEvents.payload}::text, ${user.id}) > 0 or strpos(lower(${outboxEvents.payload}::text), ${user.email}) > 0)`))
     .returning({ id: outboxEvents.id });
   return deleted.length;
 }

@@ -13,8 +13,8 @@ const eventUuid = (id: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 };
 
-/** `<table>:<YYYY-MM>` partitions this process has ensured (native partitioning only; a no-op on TimescaleDB). */
-const ensured = new Set<string>();
+/** Per database client, the `<table>:<YYYY-MM>` partitions already ensured (native partitioning; a no-op on TimescaleDB). */
+const ensuredBySql = new WeakMap<Sql, Set<string>>();
 
 /**
  * Records an audit entry once: (event_id, time) is the primary key, so a redelivered event
@@ -25,6 +25,8 @@ const ensured = new Set<string>();
 export async function recordAuditEntry(sql: Sql, entry: AuditEntry): Promise<boolean> {
   const month = entry.time.toISOString().slice(0, 7);
   const key = `${entry.table}:${month}`;
+  const ensured = ensuredBySql.get(sql) ?? new Set<string>();
+  ensuredBySql.set(sql, ensured);
   if (!ensured.has(key)) {
     await sql`select events.ensure_monthly_partitions(${entry.table}, ${`${month}-01T00:00:00Z`}::timestamptz, ${`${month}-01T00:00:00Z`}::timestamptz)`;
     ensured.add(key);
