@@ -12,3 +12,17 @@ export {
   type SessionRevokedKey,
 } from './session-revocations.ts';
 export { iterateChannels } from './iterate-channels.ts';
+export {
+  eventsStreamKey,
+  deadLetterKey,
+  EVENTS_REDIS_DB,
+  fieldMap,
+  parseEntry,
+  routeByTopic,
+  UnprocessableEventError,
+  type StreamEvent,
+  type TopicHandlers,
+} from './streams/events.ts';
+export { createStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './streams/stream-consumer.ts';
+export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './streams/outbox-relay.ts';
+export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type TransactionalDb } from './streams/idempotency.ts';

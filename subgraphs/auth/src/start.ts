@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis } from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -10,7 +10,6 @@ import { schema } from './db/index.ts';
 import type { AuthEnv } from './env.ts';
 import { currentClientIp, mountInternalRoutes } from './internal-routes.ts';
 import { createLoginThrottle } from './login-throttle.ts';
-import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
 import { createAuthServer } from './server.ts';
 import { createInMemorySessionRevocations, createRedisSessionRevocations, SESSIONS_REDIS_DB, type SessionRevocations } from '@nexanest/bus';
 
@@ -72,7 +71,13 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       }),
     };
     if (env.REDIS_URL) {
-      relay = createOutboxRelay({ sql: pool.sql, redis: redis(0), namespace, intervalMs: env.AUTH_OUTBOX_RELAY_INTERVAL_MS, logger });
+      relay = createOutboxRelay({
+        sql: pool.sql,
+        redis: redis(EVENTS_REDIS_DB),
+        stream: eventsStreamKey(namespace),
+        intervalMs: env.AUTH_OUTBOX_RELAY_INTERVAL_MS,
+        logger,
+      });
       relay.start();
     } else {
       logger.warn('REDIS_URL unset: outbox events (verification and reset emails) stay in outbox_events until a relay runs');

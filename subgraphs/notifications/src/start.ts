@@ -1,13 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, createBus, probeRedis } from '@nexanest/bus';
+import { type Bus, connectRedis, createBus, EVENTS_REDIS_DB, probeRedis, type Redis, type StreamConsumer } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
 import { createNotificationsContext } from './context.ts';
-import { createEmailEventsConsumer, type EmailEventsConsumer } from './email-events-consumer.ts';
 import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
+import { createNotificationsEventsConsumer } from './events/events-consumer.ts';
 import { createMarketClient } from './market-client.ts';
 import { createNotificationsServer } from './server.ts';
 
@@ -24,7 +24,7 @@ export interface NotificationsServiceOptions {
 }
 
 /**
- * Starts the notifications subgraph: pool, migrations, email events consumer (with Redis), the
+ * Starts the notifications subgraph: pool, migrations, domain events consumer (with Redis), the
  * price alert evaluator, HTTP and graphql-ws. `close` undoes all of it.
  */
 export async function startNotificationsService(options: NotificationsServiceOptions): Promise<ServiceHandle & { evaluator: AlertEvaluator }> {
@@ -49,9 +49,11 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   const bus = options.bus ?? createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
   const ownBus = !options.bus;
   const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
-  let consumer: EmailEventsConsumer | undefined;
+  let consumer: StreamConsumer | undefined;
+  let events: Redis | undefined;
   const release = async () => {
     await consumer?.stop();
+    events?.disconnect();
     await evaluator.stop();
     if (ownBus) await bus.close();
     await pool.close();
@@ -63,16 +65,18 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     // The time-series database is shared with market and analytics; a journal of its own keeps them apart.
     await migrateDatabase(audit.sql, { folder: EVENTS_MIGRATIONS, journalTable: '__events_migrations' });
     if (env.REDIS_URL) {
-      consumer = createEmailEventsConsumer({
+      events = connectRedis(env.REDIS_URL, EVENTS_REDIS_DB);
+      events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
+      consumer = createNotificationsEventsConsumer({
         db: system.db,
-        redisUrl: env.REDIS_URL,
+        redis: events,
         namespace: env.NEXANEST_NAMESPACE,
         appUrl: env.NOTIFICATIONS_APP_URL,
         logger,
       });
       await consumer.start();
     } else {
-      logger.warn('REDIS_URL is not set: verification and password reset emails are not consumed');
+      logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
     }
     await evaluator.start();
     const server = createNotificationsServer({ logger, production });
