@@ -31,13 +31,18 @@ export async function scanDatabase(url: string, needles: readonly string[]): Pro
       order by c.table_schema, c.table_name, c.ordinal_position`;
     const findings: Finding[] = [];
     const patterns = needles.map((needle) => `%${needle.toLowerCase()}%`);
+    const tables = new Map<string, string[]>();
     for (const column of columns.filter((c) => SCANNED_TYPES.has(c.data_type))) {
+      const table = `${column.table_schema}.${column.table_name}`;
+      tables.set(table, [...(tables.get(table) ?? []), column.column_name]);
+    }
+    // One pass per table: any scanned column matching any needle.
+    for (const [table, names] of tables) {
+      const matches = names.map((name) => pool.sql`lower(${pool.sql(name)}::text) like any(${patterns}::text[])`);
+      const condition = matches.reduce((all, match) => pool.sql`${all} or ${match}`);
       const rows = await pool.sql<{ value: string }[]>`
-        select left(${pool.sql(column.column_name)}::text, 200) as value
-        from ${pool.sql(`${column.table_schema}.${column.table_name}`)}
-        where lower(${pool.sql(column.column_name)}::text) like any(${patterns}::text[])
-        limit 5`;
-      for (const row of rows) findings.push({ where: `${column.table_schema}.${column.table_name}`, column: column.column_name, value: row.value });
+        select left(row_to_json(t)::text, 300) as value from ${pool.sql(table)} t where ${condition} limit 5`;
+      for (const row of rows) findings.push({ where: table, column: names.join(','), value: row.value });
     }
     return findings;
   } finally {
@@ -110,4 +115,23 @@ export async function scanRedis(
     }
   }
   return findings;
+}
+
+/**
+ * True once every consumer group of the stream has read every entry and acknowledged it: all
+ * that was published (user.deleted included) has been handled by every service.
+ */
+export async function streamDrained(url: string, stream: string): Promise<boolean> {
+  const redis = new Redis(url, { db: 0 });
+  try {
+    const [last] = await redis.xrevrange(stream, '+', '-', 'COUNT', 1);
+    const groups = (await redis.xinfo('GROUPS', stream)) as (string | number)[][];
+    return groups.every((fields) => {
+      const info = new Map<string, string | number>();
+      for (let i = 0; i + 1 < fields.length; i += 2) info.set(String(fields[i]), fields[i + 1]!);
+      return Number(info.get('pending')) === 0 && (!last || info.get('last-delivered-id') === last[0]);
+    });
+  } finally {
+    redis.disconnect();
+  }
 }

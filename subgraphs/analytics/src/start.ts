@@ -4,6 +4,7 @@ import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
+import { startAnalyticsErasure } from './erasure-consumer.ts';
 import { migrateAnalytics } from './migrate.ts';
 import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
@@ -17,7 +18,9 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
     await ensureDatabase(env.TIMESCALE_DATABASE_URL);
   }
   const pools: Pool<Record<string, unknown>>[] = [];
+  let erasure: { stop(): Promise<void> } | null = null;
   const closePools = async () => {
+    await erasure?.stop();
     await Promise.all(pools.map((pool) => pool.close()));
   };
   try {
@@ -31,6 +34,15 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
       ? createPool({ url: env.ANALYTICS_READ_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'nexanest-analytics-reads' })
       : timescale;
     if (reads !== timescale) pools.push(reads);
+    // Erasure (user.deleted) writes to the primaries, never the replica.
+    if (env.REDIS_URL) {
+      erasure = await startAnalyticsErasure({
+        sql: { analytics: analytics.sql, timescale: timescale.sql },
+        redisUrl: env.REDIS_URL,
+        namespace: env.NEXANEST_NAMESPACE,
+        logger,
+      });
+    }
     const server = createAnalyticsServer({ logger, production });
     const running = await listen({
       apollo: server.apollo,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis } from '@nexanest/bus';
+import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, type StreamConsumer } from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -10,6 +10,7 @@ import { schema } from './db/index.ts';
 import type { AuthEnv } from './env.ts';
 import { currentClientIp, mountInternalRoutes } from './internal-routes.ts';
 import { createLoginThrottle } from './login-throttle.ts';
+import { createAuthErasureConsumer } from './erasure-consumer.ts';
 import { createAuthServer } from './server.ts';
 import { createInMemorySessionRevocations, createRedisSessionRevocations, SESSIONS_REDIS_DB, type SessionRevocations } from '@nexanest/bus';
 
@@ -43,6 +44,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
     return client;
   };
   let relay: OutboxRelay | undefined;
+  let erasure: StreamConsumer | undefined;
   try {
     await migrateDatabase(pool.sql, { folder: MIGRATIONS, journalTable: '__auth_migrations' });
     // env.ts leaves the password unset in production unless a real one was given.
@@ -79,6 +81,9 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
         logger,
       });
       relay.start();
+      // Once user.deleted is back from the stream, the events naming the user leave the outbox.
+      erasure = createAuthErasureConsumer({ db: pool.db, redis: redis(EVENTS_REDIS_DB), namespace, logger });
+      await erasure.start();
     } else {
       logger.warn('REDIS_URL unset: outbox events (verification and reset emails) stay in outbox_events until a relay runs');
     }
@@ -97,6 +102,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       name: 'auth',
       url: running.url,
       async close() {
+        await erasure?.stop();
         await relay?.stop();
         await running.close();
         for (const client of clients) client.disconnect();
@@ -104,6 +110,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       },
     };
   } catch (error) {
+    await erasure?.stop();
     await relay?.stop();
     for (const client of clients) client.disconnect();
     await pool.close();

@@ -9,6 +9,7 @@ import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
 import { createNotificationsEventsConsumer } from './events/events-consumer.ts';
 import { createMarketClient } from './market-client.ts';
+import { startComplianceConsumers } from './compliance-consumers.ts';
 import { createNotificationsServer } from './server.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -51,7 +52,9 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
   let consumer: StreamConsumer | undefined;
   let events: Redis | undefined;
+  let compliance: { stop(): Promise<void> } | undefined;
   const release = async () => {
+    await compliance?.stop();
     await consumer?.stop();
     events?.disconnect();
     await evaluator.stop();
@@ -75,6 +78,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         logger,
       });
       await consumer.start();
+      compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger });
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
     }

@@ -7,6 +7,7 @@ import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
 import { createMarketClient, type MarketClient } from './market-client.ts';
+import { startPortfolioErasure } from './erasure-consumer.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -49,7 +50,12 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     schema,
     applicationName: 'portfolio',
   });
+  let erasure: { stop(): Promise<void> } | null = null;
   try {
+    // Erasure (user.deleted) acts for the system on the owner's connection.
+    if (env.REDIS_URL) {
+      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger });
+    }
     const server = createPortfolioServer({
       db: pool.db,
       market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
@@ -72,10 +78,12 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       url: running.url,
       async close() {
         await running.close();
+        await erasure?.stop();
         await pool.close();
       },
     };
   } catch (error) {
+    await erasure?.stop();
     await pool.close();
     throw error;
   }
