@@ -4,7 +4,7 @@ import type { GatewayClient } from '@nexanest/infrastructure';
 import { testRedisUrl } from '@nexanest/testing';
 import { countScannedColumns, scanDatabase, scanRedis, streamDrained } from '../support/erasure-scan.ts';
 import { operation } from '../support/operations.ts';
-import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
+import { adminClient, registerAdvisor, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 type User = Awaited<ReturnType<typeof registerUser>>;
 interface PersonalData {
@@ -19,12 +19,21 @@ let stack: TestStack;
 let admin: GatewayClient;
 let ann: User;
 let bob: User;
+let advisor: User;
+let annPortfolioId: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
   admin = await adminClient(stack);
   [ann, bob] = [await registerUser(stack, 'ann'), await registerUser(stack, 'bob')];
-  for (const user of [ann, bob]) await seedPersonalData(user);
+  advisor = await registerAdvisor(stack, admin, 'adv');
+  annPortfolioId = await seedPersonalData(ann);
+  await seedPersonalData(bob);
+  // ann lets the advisor read her portfolio: the grant names both of them.
+  const granted = await ann.client.request(operation('GrantPortfolioAccess'), { portfolioId: annPortfolioId, advisorEmail: advisor.email });
+  expect(granted.errors).toBeUndefined();
+  // A failed sign-in on bob's address.
+  await stack.client.request(operation('Login'), { email: bob.email, password: 'not bob at all 123' });
 });
 afterAll(async () => {
   await stack?.teardown();
@@ -48,6 +57,7 @@ async function seedPersonalData(user: User) {
   await ok(operation('CreatePriceAlert'), { input: { symbol: 'AAPL', condition: 'ABOVE', threshold: '100000' } });
   await ok(operation('UpdateNotificationPreferences'), { input: { priceAlerts: false } });
   await ok(operation('CreateApiKey'), { input: { name: 'export test', scopes: ['portfolio:read'] } });
+  return portfolioId;
 }
 
 const exportOf = async (user: User) => {
@@ -133,12 +143,15 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 }
 
 describe('AuditEvents for an admin', () => {
-  it('lists the events about a user, newest first, page by page, and the exports they made', async () => {
+  it('lists the events about a user, newest first, page by page: sign-ins, transactions, exports', async () => {
     await exportOf(bob);
     const trail = await eventually(
       () => auditTrail(bob.userId),
-      (nodes) => nodes.some((node) => node.kind === 'data.exported'),
+      (nodes) => ['data.exported', 'transaction.recorded', 'user.registered'].every((kind) => nodes.some((node) => node.kind === kind)),
     );
+    const deposit = trail.find((node) => node.kind === 'transaction.recorded');
+    expect(deposit).toMatchObject({ actorId: bob.userId, subjectType: 'transaction', data: { type: 'DEPOSIT', currency: 'USD' } });
+    expect(new Decimal(String(deposit?.data.amount)).equals('1000')).toBe(true);
     const exports = trail.filter((node) => node.kind === 'data.exported');
     expect(exports.length).toBeGreaterThanOrEqual(1);
     expect(exports.every((node) => node.actorId === bob.userId && node.subjectType === 'user' && node.subjectId === bob.userId)).toBe(true);
@@ -146,6 +159,26 @@ describe('AuditEvents for an admin', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     // Nothing of ann's is in bob's trail.
     expect(JSON.stringify(trail)).not.toContain(ann.userId);
+  });
+
+  it('records failed sign-ins under the address tried, role changes under the operator, and access grants', async () => {
+    const failed = await eventually(
+      async () => (await auditTrail(bob.email)).filter((node) => node.kind === 'login.failed'),
+      (nodes) => nodes.length > 0,
+    );
+    expect(failed[0]).toMatchObject({ actorId: null, subjectType: 'email', subjectId: bob.email });
+    const advisorTrail = await eventually(
+      () => auditTrail(advisor.userId),
+      (nodes) => ['role.changed', 'portfolio_access.granted'].every((kind) => nodes.some((node) => node.kind === kind)),
+    );
+    const roleChange = advisorTrail.find((node) => node.kind === 'role.changed');
+    expect(roleChange).toMatchObject({ subjectId: advisor.userId, data: { role: 'ADVISOR' } });
+    expect(roleChange?.actorId).not.toBe(advisor.userId);
+    expect(advisorTrail.find((node) => node.kind === 'portfolio_access.granted')).toMatchObject({
+      actorId: ann.userId,
+      subjectId: advisor.userId,
+      data: { portfolioId: annPortfolioId },
+    });
   });
 
   it('refuses a cursor it did not issue with BAD_USER_INPUT', async () => {
@@ -203,8 +236,13 @@ describe('DeleteMyAccount', () => {
     const pseudonym = deletions[0]!.actorId!;
     expect(pseudonym).toMatch(/^anon_[0-9a-f]{32}$/);
     const trail = await auditTrail(pseudonym);
-    expect(trail.map((node) => node.kind)).toEqual(expect.arrayContaining(['user.deleted', 'data.exported']));
+    expect(trail.map((node) => node.kind)).toEqual(
+      expect.arrayContaining(['user.deleted', 'data.exported', 'user.registered', 'transaction.recorded', 'portfolio_access.granted']),
+    );
     expect(await auditTrail(ann.userId)).toEqual([]);
+    expect(await auditTrail(ann.email)).toEqual([]);
+    // The advisor keeps their id in the grant's record; only ann became a pseudonym.
+    expect(trail.find((node) => node.kind === 'portfolio_access.granted')).toMatchObject({ actorId: pseudonym, subjectId: advisor.userId });
 
     // The password no longer signs in. (Checked last: a sign-in attempt with the address is
     // recorded like one for any unknown address, after the erasure.)

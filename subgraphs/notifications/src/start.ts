@@ -73,6 +73,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       consumer = createNotificationsEventsConsumer({
         db: system.db,
         redis: events,
+        bus,
         namespace: env.NEXANEST_NAMESPACE,
         appUrl: env.NOTIFICATIONS_APP_URL,
         logger,

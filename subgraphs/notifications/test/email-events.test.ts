@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, deadLetterKey, eventsStreamKey, fieldMap, type Redis, type StreamConsumer } from '@nexanest/bus';
+import { connectRedis, createBus, deadLetterKey, eventsStreamKey, fieldMap, type Redis, type StreamConsumer } from '@nexanest/bus';
 import { createPool, migrateDatabase } from '@nexanest/db';
 import { createLogger, type Identity } from '@nexanest/graphql';
 import { createTestDatabase, testRedisUrl, type TestDatabase, uniqueName, dropRedisNamespace } from '@nexanest/testing';
@@ -22,9 +22,10 @@ const stream = eventsStreamKey(namespace);
 const logger = createLogger('notifications-email-test', 'silent');
 const server = createNotificationsServer({ logger, production: true });
 const consumers: StreamConsumer[] = [];
+const bus = createBus({ redisUrl: null, namespace });
 
 const consumer = (consumerName?: string, claimIdleMs?: number) => {
-  const created = createNotificationsEventsConsumer({ db: pool.db, redis, namespace, logger, appUrl: APP_URL, consumerName, blockMs: 100, claimIdleMs });
+  const created = createNotificationsEventsConsumer({ db: pool.db, redis, bus, namespace, logger, appUrl: APP_URL, consumerName, blockMs: 100, claimIdleMs });
   consumers.push(created);
   return created;
 };

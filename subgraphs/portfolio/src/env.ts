@@ -21,6 +21,8 @@ export const portfolioEnvSchema = baseEnvSchema
     MARKET_SUBGRAPH_URL: z.string().url().optional(),
     /** The auth subgraph's own endpoint, asked to find an advisor by email when an owner grants access. */
     AUTH_SUBGRAPH_URL: z.string().url().optional(),
+    /** How often the outbox relay publishes pending domain events to the Redis stream, in milliseconds. */
+    PORTFOLIO_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
   })
   .superRefine(productionGuard(['MARKET_SUBGRAPH_URL', 'AUTH_SUBGRAPH_URL']))
   .transform((env) => ({

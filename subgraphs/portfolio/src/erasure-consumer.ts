@@ -3,7 +3,7 @@ import { connectRedis, createStreamConsumer, EVENTS_REDIS_DB, eventsStreamKey, r
 import { createPool } from '@nexanest/db';
 import type { Logger } from '@nexanest/graphql';
 import { schema, type PortfolioDb } from './db/index.ts';
-import { eraseUserPortfolios } from './services/personal-data.ts';
+import { assertNoUnpublishedEvents, eraseUserPortfolios } from './services/personal-data.ts';
 
 /** portfolio's consumer group for erasure; a group of its own, so it sees every event whatever else portfolio consumes. */
 export const PORTFOLIO_ERASURE_GROUP = 'portfolio.erasure';
@@ -11,7 +11,8 @@ export const PORTFOLIO_ERASURE_GROUP = 'portfolio.erasure';
 /**
  * Erases a deleted user's portfolio data when user.deleted arrives, on the owner's connection
  * (row-level security does not apply to the system). Deletes are idempotent, so a redelivered
- * event changes nothing.
+ * event changes nothing; while outbox events naming the user are unpublished, the handler fails
+ * after erasing the rest and the event is handled again once they are out.
  */
 export function createPortfolioErasureConsumer(options: { db: PortfolioDb; redis: Redis; namespace: string; logger: Logger }): StreamConsumer {
   return createStreamConsumer({
@@ -25,6 +26,7 @@ export function createPortfolioErasureConsumer(options: { db: PortfolioDb; redis
         const { userId } = (event.payload ?? {}) as { userId?: unknown };
         if (typeof userId !== 'string' || !/^[0-9a-f-]{36}$/i.test(userId)) return;
         await options.db.transaction((tx) => eraseUserPortfolios(tx, userId.toLowerCase()));
+        await assertNoUnpublishedEvents(options.db, userId.toLowerCase());
       },
     }),
   });

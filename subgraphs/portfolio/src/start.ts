@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -33,7 +34,7 @@ export async function migratePortfolioDatabase(ownerUrl: string): Promise<void> 
   }
 }
 
-/** Pool, migrations, server, listen. `close` stops the server first, then the pool. */
+/** Pool, migrations, outbox relay (with Redis), server, listen. `close` stops the server first, then the rest. */
 export async function startPortfolioService(options: StartPortfolioOptions): Promise<ServiceHandle> {
   const { env, logger } = options;
   const production = isProduction(env);
@@ -50,11 +51,34 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     schema,
     applicationName: 'portfolio',
   });
+  // The outbox relay reads and marks rows nexanest_app may not: it runs on the owner's connections.
+  const owner = createPool({ url: env.PORTFOLIO_DATABASE_URL, max: 2, applicationName: 'portfolio-outbox-relay' });
+  let events: Redis | undefined;
+  let relay: OutboxRelay | undefined;
   let erasure: { stop(): Promise<void> } | null = null;
+  const release = async () => {
+    await erasure?.stop();
+    await relay?.stop();
+    events?.disconnect();
+    await owner.close();
+    await pool.close();
+  };
   try {
-    // Erasure (user.deleted) acts for the system on the owner's connection.
     if (env.REDIS_URL) {
+      events = connectRedis(env.REDIS_URL, EVENTS_REDIS_DB);
+      events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
+      relay = createOutboxRelay({
+        sql: owner.sql,
+        redis: events,
+        stream: eventsStreamKey(env.NEXANEST_NAMESPACE),
+        intervalMs: env.PORTFOLIO_OUTBOX_RELAY_INTERVAL_MS,
+        logger,
+      });
+      relay.start();
+      // Erasure (user.deleted) acts for the system on the owner's connection.
       erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger });
+    } else {
+      logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
     const server = createPortfolioServer({
       db: pool.db,
@@ -78,13 +102,11 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       url: running.url,
       async close() {
         await running.close();
-        await erasure?.stop();
-        await pool.close();
+        await release();
       },
     };
   } catch (error) {
-    await erasure?.stop();
-    await pool.close();
+    await release();
     throw error;
   }
 }

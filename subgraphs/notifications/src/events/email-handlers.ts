@@ -2,7 +2,7 @@ import { processOnce, type StreamEvent, type TopicHandlers, UnprocessableEventEr
 import type { Logger } from '@nexanest/graphql';
 import type { NotificationsDb } from '../db/index.ts';
 import { outboundEmails } from '../db/schema/index.ts';
-import { type EmailKind, renderTokenEmail } from '../domain/emails.ts';
+import { renderTokenEmail } from '../domain/emails.ts';
 
 /** Topics auth publishes when a user asks for a one-time link (see subgraphs/auth/src/outbox.ts). */
 export const EMAIL_VERIFICATION_REQUESTED = 'email_verification.requested';
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Payloads carry one-time tokens: neither payloads nor bodies are ever logged.
  */
 export function createEmailHandlers(options: { db: NotificationsDb; appUrl: string; logger: Logger }): TopicHandlers {
-  const store = (kind: Exclude<EmailKind, 'price_alert'>) => async (event: StreamEvent) => {
+  const store = (kind: 'email_verification' | 'password_reset') => async (event: StreamEvent) => {
     const { userId, email, token, expiresAt } = (event.payload ?? {}) as Record<string, unknown>;
     if (typeof email !== 'string' || typeof token !== 'string' || email.trim() === '' || token === '') {
       throw new UnprocessableEventError('email event without address or token');

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { createStreamConsumer, eventsStreamKey, type Redis, routeByTopic, type StreamConsumer } from '@nexanest/bus';
+import { type Bus, createStreamConsumer, eventsStreamKey, type Redis, routeByTopic, type StreamConsumer } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import type { NotificationsDb } from '../db/index.ts';
 import { createEmailHandlers } from './email-handlers.ts';
+import { createNotificationHandlers } from './notification-handlers.ts';
 
 /** The consumer group every notifications instance joins on `${namespace}:events`; instances share the work. */
 export const NOTIFICATIONS_CONSUMER_GROUP = 'notifications';
@@ -13,6 +14,8 @@ export interface NotificationsEventsOptions {
   db: NotificationsDb;
   /** A client on the events database (DB 0); the consumer opens its own connection from it. */
   redis: Redis;
+  /** Where stored notifications are published for `notificationAdded`. */
+  bus: Bus;
   namespace: string;
   logger: Logger;
   /** Base URL of the web app the emailed links point to. */
@@ -31,7 +34,7 @@ export function createNotificationsEventsConsumer(options: NotificationsEventsOp
     stream: eventsStreamKey(options.namespace),
     group: NOTIFICATIONS_CONSUMER_GROUP,
     consumer: options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    handle: routeByTopic({ ...createEmailHandlers(options) }),
+    handle: routeByTopic({ ...createEmailHandlers(options), ...createNotificationHandlers(options) }),
     logger: options.logger,
     blockMs: options.blockMs,
     claimIdleMs: options.claimIdleMs,

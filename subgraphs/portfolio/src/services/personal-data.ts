@@ -1,6 +1,17 @@
-import { asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { PortfolioDb } from '../db/index.ts';
-import { allocationRules, cashBalances, goals, holdings, portfolioAccess, portfolios, transactions, watchlistItems, watchlists } from '../db/schema/index.ts';
+import {
+  allocationRules,
+  cashBalances,
+  goals,
+  holdings,
+  outboxEvents,
+  portfolioAccess,
+  portfolios,
+  transactions,
+  watchlistItems,
+  watchlists,
+} from '../db/schema/index.ts';
 
 /**
  * portfolio's part of a user's export: their portfolios with ledger, positions, cash, goals and
@@ -56,13 +67,33 @@ export async function exportPortfolios(db: PortfolioDb, userId: string): Promise
   };
 }
 
+/** Thrown while events naming the user still wait in the outbox: the erasure is retried after they are out. */
+export class UnpublishedEventsError extends Error {}
+
 /**
  * Erases everything portfolio holds about a user (on user.deleted), on the owner's connection:
  * their portfolios (ledger, positions, cash, goals, rules and grants go by cascade), their
- * watchlists, and the grants they received as an advisor. Idempotent.
+ * watchlists, the grants they received as an advisor, and the published outbox events naming
+ * them. Idempotent.
  */
 export async function eraseUserPortfolios(db: PortfolioDb, userId: string): Promise<void> {
   await db.delete(portfolioAccess).where(or(eq(portfolioAccess.ownerId, userId), eq(portfolioAccess.advisorId, userId)));
   await db.delete(portfolios).where(eq(portfolios.ownerId, userId));
   await db.delete(watchlists).where(eq(watchlists.ownerId, userId));
+  const namesUser = sql`strpos(${outboxEvents.payload}::text, ${userId}) > 0`;
+  await db.delete(outboxEvents).where(and(sql`${outboxEvents.publishedAt} is not null`, namesUser));
+}
+
+/**
+ * Events naming the user that wait in the outbox must reach the audit trail before they are
+ * erased: while there are any, this throws, so the consumer retries the erasure later.
+ */
+export async function assertNoUnpublishedEvents(db: PortfolioDb, userId: string): Promise<void> {
+  const namesUser = sql`strpos(${outboxEvents.payload}::text, ${userId}) > 0`;
+  const waiting = await db
+    .select({ id: outboxEvents.id })
+    .from(outboxEvents)
+    .where(and(isNull(outboxEvents.publishedAt), namesUser))
+    .limit(1);
+  if (waiting.length > 0) throw new UnpublishedEventsError('events naming the erased user are not published yet; erasure retried');
 }

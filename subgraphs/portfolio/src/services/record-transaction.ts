@@ -18,6 +18,7 @@ import { isUuid } from '../ids.ts';
 import type { MarketClient } from '../market-client.ts';
 import { lockOwnedPortfolio, requireActive, type Tx } from './portfolio-lock.ts';
 import { ruled } from './ruled.ts';
+import { enqueueEvent, TRANSACTION_RECORDED } from '../events/outbox.ts';
 
 export interface RecordTransactionInput {
   portfolioId: string;
@@ -106,6 +107,17 @@ export async function recordTransaction(
         })
         .returning();
       if (!row) throw new Error('insert into transactions returned no row');
+      await enqueueEvent(tx, TRANSACTION_RECORDED, {
+        userId: identity.userId.toLowerCase(),
+        portfolioId,
+        transactionId: row.id,
+        type: row.type,
+        symbol: row.symbol,
+        quantity: row.quantity,
+        amount: row.amount,
+        currency: row.currency,
+        occurredAt: new Date(row.executedAt).toISOString(),
+      });
       // Cash may go negative: trackers commonly record buys without the deposits that funded them.
       if (!entry.amount.isZero()) {
         await tx
