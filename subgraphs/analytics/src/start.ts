@@ -1,3 +1,4 @@
+import { redisTarget } from '@nexanest/bus';
 import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -7,6 +8,7 @@ import { startSnapshotJob } from './builder/snapshot-job.ts';
 import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
+import { startAnalyticsErasure } from './erasure-consumer.ts';
 import { migrateAnalytics } from './migrate.ts';
 import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
@@ -26,7 +28,9 @@ export async function startAnalyticsService(options: {
     await ensureDatabase(env.TIMESCALE_DATABASE_URL);
   }
   const pools: Pool<Record<string, unknown>>[] = [];
+  let erasure: { stop(): Promise<void> } | null = null;
   const closePools = async () => {
+    await erasure?.stop();
     await Promise.all(pools.map((pool) => pool.close()));
   };
   try {
@@ -48,6 +52,16 @@ export async function startAnalyticsService(options: {
       market,
       logger,
     });
+    // Erasure (user.deleted) writes to the primaries, never the replica.
+    const redis = redisTarget(env);
+    if (redis) {
+      erasure = await startAnalyticsErasure({
+        sql: { analytics: analytics.sql, timescale: timescale.sql },
+        redis,
+        namespace: env.NEXANEST_NAMESPACE,
+        logger,
+      });
+    }
     const server = createAnalyticsServer({ logger, production });
     const running = await listen({
       apollo: server.apollo,

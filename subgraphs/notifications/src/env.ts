@@ -11,6 +11,8 @@ export const notificationsEnvSchema = baseEnvSchema
   .extend({
     /** The owner's URL: migrations and the background workers use it; requests run as nexanest_app. */
     NOTIFICATIONS_DATABASE_URL: databaseUrl('notifications'),
+    /** The time-series database (shared with market and analytics): the audit trail lives in its schema `events`. */
+    TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
     APP_DB_PASSWORD: appDbPassword(),
     NOTIFICATIONS_DB_POOL_SIZE: poolSize(20),
     NOTIFICATIONS_PORT: port(8006),
@@ -36,7 +38,7 @@ export const notificationsEnvSchema = baseEnvSchema
     /** First retry delay; each further retry waits twice as long, up to an hour. */
     NOTIFICATIONS_EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
   })
-  .superRefine(productionGuard(['NOTIFICATIONS_DATABASE_URL', 'MARKET_SUBGRAPH_URL']))
+  .superRefine(productionGuard(['NOTIFICATIONS_DATABASE_URL', 'TIMESCALE_DATABASE_URL', 'MARKET_SUBGRAPH_URL']))
   .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));
 
 export type NotificationsEnv = z.infer<typeof notificationsEnvSchema>;

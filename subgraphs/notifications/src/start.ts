@@ -10,9 +10,11 @@ import type { NotificationsEnv } from './env.ts';
 import { createNotificationsEventsConsumer } from './events/events-consumer.ts';
 import { createEmailSender, type EmailSender } from './email-sender.ts';
 import { createMarketClient } from './market-client.ts';
+import { startComplianceConsumers } from './compliance-consumers.ts';
 import { createNotificationsServer } from './server.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
+const EVENTS_MIGRATIONS = fileURLToPath(new URL('../drizzle-events', import.meta.url));
 
 export interface NotificationsServiceOptions {
   env: NotificationsEnv;
@@ -33,6 +35,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   const production = isProduction(env);
   if (!production) {
     await ensureDatabase(env.NOTIFICATIONS_DATABASE_URL);
+    await ensureDatabase(env.TIMESCALE_DATABASE_URL);
     await ensureAppRole(env.NOTIFICATIONS_DATABASE_URL, env.APP_DB_PASSWORD);
   }
   // Requests run as nexanest_app under row-level security; the workers (alert evaluator, email
@@ -44,6 +47,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     applicationName: 'nexanest-notifications',
   });
   const system = createPool({ url: env.NOTIFICATIONS_DATABASE_URL, max: 5, schema, applicationName: 'nexanest-notifications-workers' });
+  // The audit trail (schema events) lives in the time-series database; only operators read it.
+  const audit = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: 5, applicationName: 'nexanest-notifications-audit' });
   const redis = redisTarget(env);
   const bus = options.bus ?? createBus({ redisUrl: redis, namespace: env.NEXANEST_NAMESPACE });
   const ownBus = !options.bus;
@@ -51,17 +56,22 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   let consumer: StreamConsumer | undefined;
   let events: Redis | undefined;
   let sender: EmailSender | undefined;
+  let compliance: { stop(): Promise<void> } | undefined;
   const release = async () => {
     await sender?.stop();
+    await compliance?.stop();
     await consumer?.stop();
     events?.disconnect();
     await evaluator.stop();
     if (ownBus) await bus.close();
     await pool.close();
     await system.close();
+    await audit.close();
   };
   try {
     await migrateDatabase(system.sql, { folder: MIGRATIONS, journalTable: '__notifications_migrations' });
+    // The time-series database is shared with market and analytics; a journal of its own keeps them apart.
+    await migrateDatabase(audit.sql, { folder: EVENTS_MIGRATIONS, journalTable: '__events_migrations' });
     if (redis) {
       events = connectRedis(redis, EVENTS_REDIS_DB);
       events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
@@ -74,6 +84,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         logger,
       });
       await consumer.start();
+      compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redis, namespace: env.NEXANEST_NAMESPACE, logger });
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
     }
@@ -103,6 +114,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         bus,
         market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
         watchSymbol: (symbol) => evaluator.watch(symbol),
+        audit: audit.sql,
       }),
       subscriptions: { schema: server.schema },
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => probeRedis(redis).then(requireTrue) } : {}) },

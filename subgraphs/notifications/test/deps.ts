@@ -16,5 +16,7 @@ export const testDeps = (pool: NotificationsPool, overrides: Partial<Notificatio
   bus: createBus({ redisUrl: null, namespace: 'notifications-test' }),
   market: unusedMarket,
   watchSymbol: async () => {},
+  // Tests of the audit trail pass the time-series database's client.
+  audit: pool.sql,
   ...overrides,
 });

@@ -9,6 +9,7 @@ import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
 import { createMarketClient, type MarketClient } from './market-client.ts';
+import { startPortfolioErasure } from './erasure-consumer.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -58,7 +59,9 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   let relay: OutboxRelay | undefined;
   // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
   let redis: Redis | null = null;
+  let erasure: { stop(): Promise<void> } | null = null;
   const release = async () => {
+    await erasure?.stop();
     await relay?.stop();
     events?.disconnect();
     redis?.disconnect();
@@ -82,6 +85,8 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
         logger,
       });
       relay.start();
+      // Erasure (user.deleted) acts for the system on the owner's connection.
+      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger });
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
