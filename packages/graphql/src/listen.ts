@@ -10,6 +10,7 @@ import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import { type HealthCheck, runHealthChecks } from './observability/health.ts';
 import { metricsOf } from './observability/metrics.ts';
 import { reenterRequestId, requestIdMiddleware } from './observability/request-id.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, trackHttpRequests } from './http-drain.ts';
 
 export interface ListenOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -28,6 +29,8 @@ export interface ListenOptions<TContext extends BaseContext> {
   readiness?: Record<string, HealthCheck>;
   /** Time each readiness check gets. Default 2 s. */
   healthTimeoutMs?: number;
+  /** On close, requests in flight get this long to finish. Default 10 s. */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningServer {
@@ -43,6 +46,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   // Every log line of the request carries its id (from the gateway, or made here).
   app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
+  const requests = trackHttpRequests(httpServer);
   let disposeWs: (() => Promise<void>) | undefined;
   let wss: WebSocketServer | undefined;
   if (options.subscriptions) {
@@ -97,12 +101,13 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    /** Graceful: no new connections, subscriptions end, requests in flight finish (within the grace time). */
     async close() {
+      const drained = requests.drain(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await disposeWs?.();
       wss?.close();
+      await drained;
       await options.apollo.stop();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }
