@@ -24,3 +24,4 @@ export {
   type SessionRevokedKey,
 } from './session-revocations.ts';
 export { iterateChannels } from './iterate-channels.ts';
+export { readStreamGroups } from './stream-groups.ts';

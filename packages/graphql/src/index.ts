@@ -24,3 +24,4 @@ export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError
 export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId, requestIdMiddleware, reenterRequestId } from './observability/request-id.ts';
 export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';
 export { runHealthChecks, type HealthCheck, type HealthReport } from './observability/health.ts';
+export { observeStores, type PoolUsageSource, type StoreObservations, type StreamGroupInfo } from './observability/store-metrics.ts';

@@ -42,6 +42,7 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
         market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS }),
         riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
       }),
+      observe: { pools: { analytics, timescale, ...(reads !== timescale ? { timescale_replica: reads } : {}) } },
       readiness: {
         postgres: () => analytics.sql`select 1`,
         timescale: () => timescale.sql`select 1`,

@@ -81,6 +81,7 @@ export async function startMarketService(options: MarketServiceOptions): Promise
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createContextFactory(deps),
       subscriptions: { schema: server.schema },
+      observe: { pools: { timescale: pool } },
       readiness: {
         timescale: () => pool.sql`select 1`,
         ...(redis ? { redis: () => probeRedis(redis).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, createBus, probeRedis, redisTarget } from '@nexanest/bus';
+import { type Bus, connectRedis, createBus, probeRedis, readStreamGroups, type Redis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
 import { createNotificationsContext } from './context.ts';
-import { createEmailEventsConsumer, type EmailEventsConsumer } from './email-events-consumer.ts';
+import { createEmailEventsConsumer, type EmailEventsConsumer, eventsStreamKey } from './email-events-consumer.ts';
 import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
 import { createMarketClient } from './market-client.ts';
@@ -47,7 +47,10 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   const ownBus = !options.bus;
   const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
   let consumer: EmailEventsConsumer | undefined;
+  // The consumer's own connection blocks in XREADGROUP: /metrics reads XINFO on another one.
+  let inspector: Redis | undefined;
   const release = async () => {
+    inspector?.disconnect();
     await consumer?.stop();
     await evaluator.stop();
     if (ownBus) await bus.close();
@@ -65,6 +68,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         logger,
       });
       await consumer.start();
+      inspector = connectRedis(redis, 0);
+      inspector.on('error', () => {});
     } else {
       logger.warn('REDIS_URL is not set: verification and password reset emails are not consumed');
     }
@@ -82,6 +87,10 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         watchSymbol: (symbol) => evaluator.watch(symbol),
       }),
       subscriptions: { schema: server.schema },
+      observe: {
+        pools: { notifications: pool, notifications_workers: system },
+        ...(inspector ? { streamGroups: () => readStreamGroups(inspector as Redis, [eventsStreamKey(env.NEXANEST_NAMESPACE)]) } : {}),
+      },
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => probeRedis(redis).then(requireTrue) } : {}) },
     });
     logger.info({ url: running.url, bus: bus.kind }, 'notifications subgraph listening');

@@ -65,6 +65,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1` },
+      observe: { pools: { portfolio: pool } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {
