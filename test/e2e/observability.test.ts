@@ -71,7 +71,12 @@ describe('metrics and request ids', () => {
     expect(portfolio).toMatch(/graphql_operations_total\{[^}]*service="portfolio"[^}]*\} [1-9]/);
     // Every subgraph reports its pools; notifications also the events stream's consumer groups.
     expect(portfolio).toMatch(/db_pool_connections\{[^}]*pool="portfolio"[^}]*state="open"[^}]*\} [1-9]/);
-    for (const [name, pool] of [['auth', 'auth'], ['market', 'timescale'], ['analytics', 'analytics'], ['notifications', 'notifications']] as const) {
+    for (const [name, pool] of [
+      ['auth', 'auth'],
+      ['market', 'timescale'],
+      ['analytics', 'analytics'],
+      ['notifications', 'notifications'],
+    ] as const) {
       expect((await get(new URL('/metrics', stack.services[name]).toString())).body).toMatch(new RegExp(`db_pool_max_connections\\{[^}]*pool="${pool}"`));
     }
     const notifications = (await get(new URL('/metrics', stack.services.notifications).toString())).body;
