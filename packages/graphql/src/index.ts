@@ -20,6 +20,15 @@ export {
   CLIENT_IP_SIGNATURE_HEADER,
 } from './internal-signature.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+export {
+  createMarketClient,
+  MarketUnavailableError,
+  type DailyCloses,
+  type MarketClient,
+  type MarketClientOptions,
+  type MarketInstrument,
+  type MarketQuote,
+} from './market-client.ts';
 export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError, type HttpApp, type InternalAnswer, type LateUrl } from './internal-call.ts';
 export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId, requestIdMiddleware, reenterRequestId } from './observability/request-id.ts';
 export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';

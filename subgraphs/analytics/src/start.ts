@@ -1,11 +1,10 @@
 import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
 import { migrateAnalytics } from './migrate.ts';
-import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
 
 /** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */

@@ -2,13 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { type Bus, connectRedis, createBus, probeRedis, readStreamGroups, type Redis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
 import { createNotificationsContext } from './context.ts';
 import { createEmailEventsConsumer, type EmailEventsConsumer, eventsStreamKey } from './email-events-consumer.ts';
 import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
-import { createMarketClient } from './market-client.ts';
 import { createNotificationsServer } from './server.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));

@@ -1,15 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
-import { createMarketClient, type MarketClient } from './market-client.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/** Instruments change rarely: portfolio trusts a found one this long (market's answers to other subgraphs are kept 60 s by default). */
+const INSTRUMENT_CACHE_TTL_MS = 10 * 60_000;
 
 export interface StartPortfolioOptions {
   env: PortfolioEnv;
@@ -52,7 +53,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   try {
     const server = createPortfolioServer({
       db: pool.db,
-      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
+      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS }),
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,
