@@ -1,7 +1,7 @@
 import { redisTarget } from '@nexanest/bus';
 import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioLedgerClient } from './builder/portfolio-ledger-client.ts';
 import { createSnapshotBuilder } from './builder/snapshot-builder.ts';
 import { startSnapshotJob } from './builder/snapshot-job.ts';
@@ -10,7 +10,6 @@ import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
 import { startAnalyticsErasure } from './erasure-consumer.ts';
 import { migrateAnalytics } from './migrate.ts';
-import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
 
 /** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */
@@ -73,6 +72,7 @@ export async function startAnalyticsService(options: {
         market,
         riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
       }),
+      observe: { pools: { analytics, timescale, ...(reads !== timescale ? { timescale_replica: reads } : {}) } },
       readiness: {
         postgres: () => analytics.sql`select 1`,
         timescale: () => timescale.sql`select 1`,

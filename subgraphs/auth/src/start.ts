@@ -107,6 +107,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
+      observe: { pools: { auth: pool } },
     });
     logger.info({ url: running.url }, 'auth subgraph listening');
     return {

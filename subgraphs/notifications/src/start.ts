@@ -1,15 +1,25 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, connectRedis, createBus, EVENTS_REDIS_DB, probeRedis, type Redis, redisTarget, type StreamConsumer } from '@nexanest/bus';
+import {
+  type Bus,
+  connectRedis,
+  createBus,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  probeRedis,
+  readStreamGroups,
+  type Redis,
+  redisTarget,
+  type StreamConsumer,
+} from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
 import { createNotificationsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
 import { createNotificationsEventsConsumer } from './events/events-consumer.ts';
 import { createEmailSender, type EmailSender } from './email-sender.ts';
-import { createMarketClient } from './market-client.ts';
 import { startComplianceConsumers } from './compliance-consumers.ts';
 import { createNotificationsServer } from './server.ts';
 
@@ -57,7 +67,10 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   let events: Redis | undefined;
   let sender: EmailSender | undefined;
   let compliance: { stop(): Promise<void> } | undefined;
+  // The consumer's own connection blocks in XREADGROUP: /metrics reads XINFO on another one.
+  let inspector: Redis | undefined;
   const release = async () => {
+    inspector?.disconnect();
     await sender?.stop();
     await compliance?.stop();
     await consumer?.stop();
@@ -85,6 +98,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       });
       await consumer.start();
       compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redis, namespace: env.NEXANEST_NAMESPACE, logger });
+      inspector = connectRedis(redis, 0);
+      inspector.on('error', () => {});
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
     }
@@ -117,6 +132,10 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         audit: audit.sql,
       }),
       subscriptions: { schema: server.schema },
+      observe: {
+        pools: { notifications: pool, notifications_workers: system },
+        ...(inspector ? { streamGroups: () => readStreamGroups(inspector as Redis, [eventsStreamKey(env.NEXANEST_NAMESPACE)]) } : {}),
+      },
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => probeRedis(redis).then(requireTrue) } : {}) },
     });
     logger.info({ url: running.url, bus: bus.kind }, 'notifications subgraph listening');

@@ -2,17 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioCache, PORTFOLIO_REDIS_DB } from './cache/portfolio-cache.ts';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
-import { createMarketClient, type MarketClient } from './market-client.ts';
 import { startPortfolioErasure } from './erasure-consumer.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/** Instruments change rarely: portfolio trusts a found one this long (market's answers to other subgraphs are kept 60 s by default). */
+const INSTRUMENT_CACHE_TTL_MS = 10 * 60_000;
 
 export interface StartPortfolioOptions {
   env: PortfolioEnv;
@@ -93,7 +94,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     const server = createPortfolioServer({
       db: pool.db,
       cache,
-      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
+      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS }),
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,
@@ -106,6 +107,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
+      observe: { pools: { portfolio: pool } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {
