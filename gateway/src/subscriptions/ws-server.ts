@@ -53,7 +53,9 @@ const asFormatted = (error: unknown): GraphQLFormattedError => (error instanceof
  * like any HTTP request. Identity comes from `authorization` in connection_init.
  */
 export function attachWebSocketServer(deps: WsServerDeps) {
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  // No per-message compression (ws's default, stated): small JSON ticks gain little, and deflate
+  // costs CPU and a zlib context per client.
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', perMessageDeflate: false });
   const upstreams = createSharedUpstreams({
     urls: deps.subgraphUrls,
     identityToken: (identity) => deps.identity.sign(identity),
