@@ -26,6 +26,7 @@ declare module 'autocannon' {
     url: string;
     connections?: number;
     duration?: number;
+    timeout?: number;
     method?: string;
     headers?: Record<string, string>;
     requests?: Array<Request & { setupRequest?: (req: Request) => Request; onResponse?: (status: number, body: string) => void }>;

@@ -4,7 +4,6 @@
 import { Decimal } from 'decimal.js';
 import { createPool, type Sql } from '@nexanest/db';
 import { prepareMarketDatabase, seedDemoMarketData } from '@nexanest/market';
-import { rebuildLatestPrices } from '../../subgraphs/market/src/db/latest-prices.ts';
 import { copyRows } from './copy.ts';
 import { pick, seeded, stableUuid } from './random.ts';
 
@@ -47,10 +46,32 @@ export async function loadMarket(url: string, options: { total: number; days: nu
     const from = new Date(endDate.getTime() - options.days * DAY_MS);
     await pool.sql`select market_data.ensure_stock_price_partitions(${from.toISOString()}::timestamptz, ${endDate.toISOString()}::timestamptz)`;
     const random = seeded(options.seed);
-    const prices = await copyRows(pool.sql, 'market_data.stock_prices', ['symbol', 'time', 'price', 'volume'], pricesOf(extra, from, options.days, random));
-    await rebuildLatestPrices(
+    const latest = new Map<string, LatestPoint>();
+    const prices = await copyRows(
       pool.sql,
-      extra.map((e) => e.symbol),
+      'market_data.stock_prices',
+      ['symbol', 'time', 'price', 'volume'],
+      pricesOf(extra, from, options.days, random, latest),
+    );
+    // One point a day: the day's open, high and low are its one price (rebuildLatestPrices does the same, far slower on 500 symbols).
+    const revision = Date.now() * 1000;
+    await copyRows(
+      pool.sql,
+      'market_data.latest_prices',
+      ['symbol', 'price', 'time', 'day', 'open', 'open_time', 'high', 'low', 'volume', 'prev_close', 'revision'],
+      [...latest.entries()].map(([symbol, p]) => [
+        symbol,
+        p.price,
+        p.time,
+        p.time.slice(0, 10),
+        p.price,
+        p.time,
+        p.price,
+        p.price,
+        p.volume,
+        p.previous,
+        revision,
+      ]),
     );
     await pool.sql`analyze market_data.stock_prices`;
     return { instruments: count + extra.length, prices: prices + seededDemo.prices, seconds: (performance.now() - started) / 1000 };
@@ -59,12 +80,25 @@ export async function loadMarket(url: string, options: { total: number; days: nu
   }
 }
 
-function* pricesOf(instruments: { symbol: string }[], from: Date, days: number, random: () => number) {
+interface LatestPoint {
+  price: string;
+  time: string;
+  volume: number;
+  previous: string | null;
+}
+
+function* pricesOf(instruments: { symbol: string }[], from: Date, days: number, random: () => number, latest: Map<string, LatestPoint>) {
   for (const { symbol } of instruments) {
-    let price = 20 + random() * 300;
+    let walk = 20 + random() * 300;
+    let previous: string | null = null;
     for (let d = 1; d <= days; d++) {
-      price *= 1 + (random() - 0.5) * 0.03;
-      yield [symbol, new Date(from.getTime() + d * DAY_MS - 3 * 3_600_000).toISOString(), price.toFixed(4), Math.floor(random() * 5_000_000)] as const;
+      walk *= 1 + (random() - 0.5) * 0.03;
+      const price = walk.toFixed(4);
+      const time = new Date(from.getTime() + d * DAY_MS - 3 * 3_600_000).toISOString();
+      const volume = Math.floor(random() * 5_000_000);
+      if (d === days) latest.set(symbol, { price, time, volume, previous });
+      previous = price;
+      yield [symbol, time, price, volume] as const;
     }
   }
 }

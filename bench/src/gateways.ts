@@ -38,7 +38,13 @@ export interface RunningGateway {
   command: string;
 }
 
-export async function startGateway(name: GatewayName, workers: number, subgraphs: Subgraphs, supergraphPath: string): Promise<RunningGateway> {
+export async function startGateway(
+  name: GatewayName,
+  workers: number,
+  subgraphs: Subgraphs,
+  supergraphPath: string,
+  nodeArgs: string[] = [],
+): Promise<RunningGateway> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...secrets };
   const node = process.execPath;
@@ -46,7 +52,7 @@ export async function startGateway(name: GatewayName, workers: number, subgraphs
   let cwd = BENCH;
   if (name === 'nexanest') {
     cwd = ROOT;
-    args = ['--import', 'tsx', 'gateway/src/main.ts'];
+    args = [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'];
     Object.assign(env, {
       GATEWAY_PORT: String(port),
       REDIS_URL: subgraphs.redisUrl,

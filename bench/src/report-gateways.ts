@@ -26,11 +26,11 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings): stri
       .map(([k, v]) => `${k} ${v}`)
       .join('; ')}.`,
     '',
-    '| gateway | workers | operation | conn | RPS | p50 ms | p99 ms | peak RSS MB | CPU ms/req | requests | errors |',
+    '| gateway | workers | operation | conn | RPS | p50 ms | p99 ms | peak RSS MB | CPU ms/req | requests | errors | load avg |',
     '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...result.cases.map(
       (c) =>
-        `| ${label(c.gateway)} | ${c.workers} | ${c.operation} | ${c.connections} | ${f1(c.rps)} | ${c.p50} | ${c.p99} | ${c.peakRssMb.toFixed(0)} | ${c.cpuMsPerRequest.toFixed(2)} | ${c.requests} | ${c.errors + c.non2xx + c.graphqlErrors} |`,
+        `| ${label(c.gateway)} | ${c.workers} | ${c.operation} | ${c.connections} | ${f1(c.rps)} | ${c.p50} | ${c.p99} | ${c.peakRssMb.toFixed(0)} | ${c.cpuMsPerRequest.toFixed(2)} | ${c.requests} | ${c.errors + c.non2xx + c.graphqlErrors} | ${c.loadAverage.toFixed(1)} |`,
     ),
     '',
     '### Ratios: NexaNest gateway (1 worker) to each peer',
@@ -50,6 +50,25 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings): stri
     }
   }
   lines.push('', ...targets(ours, result.cases), '');
+  if (result.profile) {
+    const p = result.profile;
+    lines.push(
+      '### Where our gateway spends its CPU (Dashboard load, `node --cpu-prof`)',
+      '',
+      `${p.samples} samples (\`${p.file}\`, kept in bench/.run/profile/ after the run). Self time by area:`,
+      '',
+      '| area | self time |',
+      '| --- | ---: |',
+      ...p.byArea.map((a) => `| ${a.area} | ${a.percent.toFixed(1)}% |`),
+      '',
+      'Top functions by self time:',
+      '',
+      '| function | where | self time |',
+      '| --- | --- | ---: |',
+      ...p.top.map((t) => `| \`${t.name}\` | ${t.where} | ${t.percent.toFixed(1)}% |`),
+      '',
+    );
+  }
   return lines;
 }
 

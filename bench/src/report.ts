@@ -1,7 +1,7 @@
 // Writes bench/RESULTS.md from one run's figures.
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { settings as Settings } from './config.ts';
 import type { MarketLoad } from './dataset.ts';
 import { BENCH } from './gateways.ts';
@@ -46,7 +46,9 @@ export function writeResults(results: Results): string {
     '',
     `- CPU: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- OS: ${process.platform} ${release()}; Node ${process.version}; ${sh('psql --version') || 'psql ?'}; Redis ${sh("redis-server --version | sed 's/.*v=\\([^ ]*\\).*/\\1/'")}`,
-    `- commit: ${sh('git rev-parse --short HEAD')}`,
+    `- commit: ${sh('git rev-parse --short HEAD')}; load average (1, 5, 15 min) when the report was written: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(', ')}`,
     '- Shared: PostgreSQL, Redis, the subgraphs, the gateway under test and the load generator all run on these cores,',
     '  and other work shared the machine during the run. Absolute figures are noisy; the ratios within one run are what count.',
     '',

@@ -22,6 +22,15 @@ const names = ['auth', 'portfolio', 'analytics', 'notifications', 'timescale'] a
 let databases: TestDatabase[] = [];
 let host: Host | null = null;
 const namespace = uniqueName('nn_bench');
+const cleanUp = async () => {
+  await host?.stop();
+  host = null;
+  await Promise.all(databases.map((db) => db.drop()));
+  databases = [];
+  await dropRedisNamespace(namespace);
+};
+// Ctrl-C still drops the databases and the namespace.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 try {
   databases = await Promise.all(names.map((name) => createTestDatabase(`bench_${name}`)));
   const [auth, portfolio, analytics, notifications, timescale] = databases.map((db) => db.url) as [string, string, string, string, string];
@@ -63,9 +72,7 @@ try {
     results.cost = await runCostScenario(host, accounts, log);
   }
 } finally {
-  await host?.stop();
-  await Promise.all(databases.map((db) => db.drop()));
-  await dropRedisNamespace(namespace);
+  await cleanUp();
 }
 if (settings.parts.has('fanout')) {
   log('Scenario 3: subscription fan-out (infrastructure/bench/fanout.ts)');

@@ -1,6 +1,8 @@
 // Scenario 1: Dashboard and PortfolioDetail through each gateway, same subgraphs, same data,
 // same load (autocannon, 16 and 64 connections, a different user's token on every request),
 // one worker each and then one per core.
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { settings } from '../config.ts';
 import type { BenchUser } from '../dataset.ts';
 import { GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUntilAnswering } from '../gateways.ts';
@@ -8,6 +10,7 @@ import { post } from '../graphql-request.ts';
 import { runLoad, type LoadResult } from '../load.ts';
 import { bodyFor, OPERATIONS, type OperationName } from '../operations.ts';
 import { sampleGroup } from '../procs.ts';
+import { type ProfileSummary, summariseProfile } from '../profile.ts';
 import { mintTokens } from '../tokens.ts';
 
 export interface GatewayCase extends LoadResult {
@@ -17,6 +20,8 @@ export interface GatewayCase extends LoadResult {
   connections: number;
   peakRssMb: number;
   cpuMsPerRequest: number;
+  /** The machine's 1-minute load average at the end of the case. */
+  loadAverage: number;
 }
 
 export interface GatewaysResult {
@@ -24,6 +29,7 @@ export interface GatewaysResult {
   /** Per gateway: whether its answers equal our gateway's for the checked users. */
   sameAnswers: Record<string, string>;
   commands: Record<string, string>;
+  profile?: ProfileSummary | null;
 }
 
 const CHECKED_USERS = 3;
@@ -84,6 +90,7 @@ export async function runGatewayScenario(
             const stop = sampleGroup(running.proc.pid);
             const result = await runLoad({ url: running.url, connections, seconds: settings.durationSeconds, request });
             const usage = stop();
+            const load = loadavg()[0] ?? 0;
             const row: GatewayCase = {
               gateway: gateway.name,
               workers,
@@ -92,10 +99,11 @@ export async function runGatewayScenario(
               ...result,
               peakRssMb: usage.peakRss / 1024 / 1024,
               cpuMsPerRequest: (usage.cpuSeconds * 1000) / Math.max(1, result.requests),
+              loadAverage: load,
             };
             cases.push(row);
             log(
-              `${gateway.name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${result.rps.toFixed(1)} p50=${result.p50} p99=${result.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms errors=${result.errors + result.non2xx + result.graphqlErrors}`,
+              `${gateway.name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${result.rps.toFixed(1)} p50=${result.p50} p99=${result.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms load=${load.toFixed(1)} errors=${result.errors + result.non2xx + result.graphqlErrors}`,
             );
           }
         }
@@ -104,5 +112,23 @@ export async function runGatewayScenario(
       }
     }
   }
-  return { cases, sameAnswers, commands };
+  const profile = process.env.BENCH_PROFILE === '0' ? null : await profileOurs(users, tokens, subgraphs, supergraphPath, log);
+  return { cases, sameAnswers, commands, profile };
+}
+
+/** Our gateway again, under `node --cpu-prof`, with the Dashboard load at the first connection count. */
+async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subgraphs, supergraphPath: string, log: (line: string) => void) {
+  const dir = `${supergraphPath.replace(/\/[^/]*$/, '')}/profile`;
+  rmSync(dir, { recursive: true, force: true });
+  const running = await startGateway('nexanest', 1, subgraphs, supergraphPath, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  try {
+    await waitUntilAnswering(running, async () => ((await post(running.url, bodyFor('Dashboard', users[0] as BenchUser), tokens[0])).data ? null : 'no data'));
+    const request = (i: number) => ({ token: tokens[i % users.length] as string, body: bodyFor('Dashboard', users[i % users.length] as BenchUser) });
+    await runLoad({ url: running.url, connections: settings.connections[0] ?? 16, seconds: settings.durationSeconds, request });
+  } finally {
+    await running.proc.stop();
+  }
+  const summary = summariseProfile(dir);
+  log(`  profile: ${summary ? summary.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ') : 'none written'}`);
+  return summary;
 }
