@@ -6,11 +6,12 @@ import type { GatewayCase, GatewaysResult } from './scenarios/gateways.ts';
 const f1 = (n: number) => n.toFixed(1);
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 
-export function gatewaySection(result: GatewaysResult, s: typeof Settings): string[] {
+export function gatewaySection(result: GatewaysResult, s: typeof Settings, origin: string[] = []): string[] {
   const label = (name: string) => GATEWAYS.find((g) => g.name === name)?.label ?? name;
   const lines = [
     '## Scenario 1: gateways side by side',
     '',
+    ...origin,
     `autocannon, ${s.durationSeconds} s per case after a ${s.warmupSeconds} s warm-up per operation, every request with the next user's token (${s.users} users),`,
     `POST of the recorded contract operation. "workers": 1, then ${s.allCores} (one per core). Peak RSS and CPU are those of the gateway's whole process group`,
     "(primary and workers), sampled every 200 ms from /proc. CPU ms/request is the gateway's own CPU time per answered request: the least noisy figure",
@@ -32,6 +33,18 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings): stri
       (c) =>
         `| ${label(c.gateway)} | ${c.workers} | ${c.operation} | ${c.connections} | ${f1(c.rps)} | ${c.p50} | ${c.p99} | ${c.peakRssMb.toFixed(0)} | ${c.cpuMsPerRequest.toFixed(2)} | ${c.requests} | ${c.errors + c.non2xx + c.graphqlErrors} | ${c.loadAverage.toFixed(1)} |`,
     ),
+    '',
+    '### One request at a time (one worker each)',
+    '',
+    "The same operations sent one by one (different users), after the warm-up: the median latency and the gateway's own CPU per request. On a",
+    "saturated machine these are the figures least bent by queueing; the CPU ratio is our gateway's cost per request against the peer's.",
+    '',
+    '| gateway | operation | requests | median ms | CPU ms/req | ours / this CPU ratio |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+    ...(result.sequential ?? []).map((p) => {
+      const ours = (result.sequential ?? []).find((o) => o.gateway === 'nexanest' && o.operation === p.operation);
+      return `| ${label(p.gateway)} | ${p.operation} | ${p.requests} | ${p.medianMs.toFixed(0)} | ${p.cpuMsPerRequest.toFixed(2)} | ${ours ? ratio(ours.cpuMsPerRequest, p.cpuMsPerRequest) : 'n/a'} |`;
+    }),
     '',
     '### Ratios: NexaNest gateway (1 worker) to each peer',
     '',

@@ -1,6 +1,6 @@
 // Writes bench/RESULTS.md from one run's figures.
 import { execSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { settings as Settings } from './config.ts';
 import type { MarketLoad } from './dataset.ts';
@@ -15,7 +15,8 @@ export interface Results {
   startedAt: Date;
   finishedAt?: Date;
   settings: typeof Settings;
-  figures: Record<string, string>;
+  /** Parts not run this time, kept from an earlier run's results.json: part -> that run's date. */
+  earlier: Record<string, string>;
   dataset?: { market: MarketLoad; rows: Record<string, number>; accountsSeconds: number };
   gateways?: GatewaysResult;
   cost?: CostRow[];
@@ -33,6 +34,29 @@ const sh = (command: string) => {
 };
 
 export type { GatewayCase };
+
+const PARTS = ['dataset', 'gateways', 'cost', 'fanout', 'ingest', 'coldStart'] as const;
+
+/**
+ * A run of some parts only (BENCH_PARTS) keeps the other parts' figures from the last run's
+ * bench/results.json, marked with that run's date in RESULTS.md.
+ */
+export function keepEarlierParts(results: Results): void {
+  const file = `${BENCH}results.json`;
+  if (!existsSync(file)) return;
+  const previous = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<(typeof PARTS)[number], unknown>> & {
+    startedAt: string;
+    earlier?: Record<string, string>;
+  };
+  const target = results as unknown as Record<string, unknown>;
+  for (const part of PARTS) {
+    if (target[part] !== undefined || previous[part] === undefined) continue;
+    target[part] = previous[part];
+    results.earlier[part] = previous.earlier?.[part] ?? previous.startedAt;
+  }
+}
+
+const from = (results: Results, part: string) => (results.earlier[part] ? [`(Figures of this section from the run of ${results.earlier[part]}.)`, ''] : []);
 
 export function writeResults(results: Results): string {
   const s = results.settings;
@@ -65,6 +89,7 @@ export function writeResults(results: Results): string {
     lines.push(
       '## Dataset',
       '',
+      ...from(results, 'dataset'),
       `Seed ${s.seed}. ${d.market.instruments} instruments, ${d.market.prices.toLocaleString('en')} daily prices (${s.historyDays} days), loaded in ${d.market.seconds.toFixed(1)} s`,
       `(the reference universe through the project's demo seed, the synthetic rest with COPY). Accounts with COPY in ${d.accountsSeconds.toFixed(1)} s:`,
       `${Object.entries(d.rows)
@@ -74,21 +99,26 @@ export function writeResults(results: Results): string {
       '',
     );
   }
-  if (results.gateways) lines.push(...gatewaySection(results.gateways, s));
+  if (results.gateways) lines.push(...gatewaySection(results.gateways, s, from(results, 'gateways')));
   if (results.cost) {
     lines.push(
       '## Scenario 2: cost per operation',
       '',
+      ...from(results, 'cost'),
       "Subgraph fetches (the gateway's `subgraph_fetch_duration_seconds_count`) and SQL statements (the subgraph process's statement counter, less the",
       'statements sent in an equal idle time right after) per operation, averaged over 10 sequential requests.',
       '',
-      '| operation | user | portfolios | holdings | fetches/op | by subgraph | SQL/op | SQL per fetch |',
-      '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |',
+      'The background is measured over an equal idle window and is itself noisy (it is larger when requests are slow); the raw count is an upper bound.',
+      '',
+      '| operation | user | portfolios | holdings | fetches/op | by subgraph | SQL/op | raw SQL/op | idle background/op | SQL per fetch |',
+      '| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |',
       ...results.cost.map(
         (r) =>
           `| ${r.operation} | ${r.size} | ${r.portfolios} | ${r.holdings} | ${r.fetchesPerOp} | ${Object.entries(r.fetchesBySubgraph)
             .map(([k, v]) => `${k} ${v}`)
-            .join(', ')} | ${r.sqlPerOp.toFixed(1)} | ${(r.sqlPerOp / Math.max(1, r.fetchesPerOp)).toFixed(2)} |`,
+            .join(
+              ', ',
+            )} | ${r.sqlPerOp.toFixed(1)} | ${r.sqlRawPerOp?.toFixed(1) ?? '?'} | ${r.backgroundPerOp?.toFixed(1) ?? '?'} | ${(r.sqlPerOp / Math.max(1, r.fetchesPerOp)).toFixed(2)} |`,
       ),
       '',
     );
@@ -115,6 +145,7 @@ export function writeResults(results: Results): string {
     lines.push(
       '## Scenario 5: cold start',
       '',
+      ...from(results, 'coldStart'),
       `\`${c.command}\`: time from spawning \`npm start\` to the demo user's first answered Dashboard (login, then Dashboard, polled every 100 ms).`,
       '',
       `| run | seconds | target |`,
@@ -127,5 +158,6 @@ export function writeResults(results: Results): string {
   }
   const path = `${BENCH}RESULTS.md`;
   writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileSync(`${BENCH}results.json`, `${JSON.stringify({ ...results, settings: { ...s, parts: [...s.parts] } }, null, 2)}\n`);
   return path;
 }

@@ -17,6 +17,9 @@ export interface CostRow {
   fetchesPerOp: number;
   fetchesBySubgraph: Record<string, number>;
   sqlPerOp: number;
+  /** Statements per operation before the idle background was taken off, and that background. */
+  sqlRawPerOp: number;
+  backgroundPerOp: number;
 }
 
 const REPEAT = 10;
@@ -69,10 +72,12 @@ export async function runCostScenario(host: Host, accounts: AccountsLoad, log: (
         fetchesPerOp: Object.values(fetchesBySubgraph).reduce((sum, n) => sum + n, 0),
         fetchesBySubgraph,
         sqlPerOp: Math.max(0, sqlAfter - sqlBefore - background) / REPEAT,
+        sqlRawPerOp: (sqlAfter - sqlBefore) / REPEAT,
+        backgroundPerOp: background / REPEAT,
       };
       rows.push(row);
       log(
-        `  ${operation.padEnd(15)} ${size.padEnd(8)} ${row.holdings} holdings: fetches/op=${row.fetchesPerOp} ${JSON.stringify(fetchesBySubgraph)} SQL/op=${row.sqlPerOp}`,
+        `  ${operation.padEnd(15)} ${size.padEnd(8)} ${row.holdings} holdings: fetches/op=${row.fetchesPerOp} ${JSON.stringify(fetchesBySubgraph)} SQL/op=${row.sqlPerOp} (raw ${row.sqlRawPerOp}, idle background ${row.backgroundPerOp})`,
       );
     }
   }

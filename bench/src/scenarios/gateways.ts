@@ -9,7 +9,7 @@ import { GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUntilAnsw
 import { post } from '../graphql-request.ts';
 import { runLoad, type LoadResult } from '../load.ts';
 import { bodyFor, OPERATIONS, type OperationName } from '../operations.ts';
-import { sampleGroup } from '../procs.ts';
+import { groupUsage, sampleGroup } from '../procs.ts';
 import { type ProfileSummary, summariseProfile } from '../profile.ts';
 import { mintTokens } from '../tokens.ts';
 
@@ -30,6 +30,32 @@ export interface GatewaysResult {
   sameAnswers: Record<string, string>;
   commands: Record<string, string>;
   profile?: ProfileSummary | null;
+  sequential: SequentialProbe[];
+}
+
+/** One request at a time: the gateway's own CPU per request and the latency, unaffected by queueing. */
+export interface SequentialProbe {
+  gateway: GatewayName;
+  operation: OperationName;
+  requests: number;
+  medianMs: number;
+  cpuMsPerRequest: number;
+}
+
+const SEQUENTIAL_REQUESTS = Number(process.env.BENCH_SEQUENTIAL ?? 30);
+
+async function sequentialProbe(url: string, pid: number, request: (i: number) => { token: string; body: string }) {
+  const before = groupUsage(pid);
+  const times: number[] = [];
+  for (let i = 0; i < SEQUENTIAL_REQUESTS; i++) {
+    const { token, body } = request(7919 * (i + 1));
+    const started = performance.now();
+    await post(url, body, token);
+    times.push(performance.now() - started);
+  }
+  const cpu = groupUsage(pid).cpu - before.cpu;
+  times.sort((a, b) => a - b);
+  return { requests: SEQUENTIAL_REQUESTS, medianMs: times[Math.floor(times.length / 2)] ?? 0, cpuMsPerRequest: (cpu * 1000) / SEQUENTIAL_REQUESTS };
 }
 
 const CHECKED_USERS = 3;
@@ -50,6 +76,7 @@ export async function runGatewayScenario(
 ): Promise<GatewaysResult> {
   const tokens = await mintTokens(users);
   const cases: GatewayCase[] = [];
+  const sequential: SequentialProbe[] = [];
   const sameAnswers: Record<string, string> = {};
   const commands: Record<string, string> = {};
   let reference: string[] | null = null;
@@ -86,6 +113,13 @@ export async function runGatewayScenario(
           };
           // Warm-up: JIT, query-plan caches, connection pools; not measured.
           await runLoad({ url: running.url, connections: settings.connections[0] ?? 16, seconds: settings.warmupSeconds, request });
+          if (workers === 1) {
+            const probe = await sequentialProbe(running.url, running.proc.pid, request);
+            sequential.push({ gateway: gateway.name, operation, ...probe });
+            log(
+              `${gateway.name.padEnd(12)} x1 ${operation.padEnd(15)} sequential: ${probe.medianMs.toFixed(0)} ms median, ${probe.cpuMsPerRequest.toFixed(2)} CPU ms/req`,
+            );
+          }
           for (const connections of settings.connections) {
             const stop = sampleGroup(running.proc.pid);
             const result = await runLoad({ url: running.url, connections, seconds: settings.durationSeconds, request });
@@ -113,7 +147,7 @@ export async function runGatewayScenario(
     }
   }
   const profile = process.env.BENCH_PROFILE === '0' ? null : await profileOurs(users, tokens, subgraphs, supergraphPath, log);
-  return { cases, sameAnswers, commands, profile };
+  return { cases, sequential, sameAnswers, commands, profile };
 }
 
 /** Our gateway again, under `node --cpu-prof`, with the Dashboard load at the first connection count. */
