@@ -87,7 +87,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       });
       relay.start();
       // Erasure (user.deleted) acts for the system on the owner's connection.
-      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger });
+      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger, cache });
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
