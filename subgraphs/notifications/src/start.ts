@@ -8,6 +8,7 @@ import { createNotificationsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
 import { createNotificationsEventsConsumer } from './events/events-consumer.ts';
+import { createEmailSender, type EmailSender } from './email-sender.ts';
 import { createMarketClient } from './market-client.ts';
 import { startComplianceConsumers } from './compliance-consumers.ts';
 import { createNotificationsServer } from './server.ts';
@@ -26,7 +27,8 @@ export interface NotificationsServiceOptions {
 
 /**
  * Starts the notifications subgraph: pool, migrations, domain events consumer (with Redis), the
- * price alert evaluator, HTTP and graphql-ws. `close` undoes all of it.
+ * SMTP email sender (with SMTP_URL), the price alert evaluator, HTTP and graphql-ws. `close`
+ * undoes all of it.
  */
 export async function startNotificationsService(options: NotificationsServiceOptions): Promise<ServiceHandle & { evaluator: AlertEvaluator }> {
   const { env, logger } = options;
@@ -53,7 +55,9 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   let consumer: StreamConsumer | undefined;
   let events: Redis | undefined;
   let compliance: { stop(): Promise<void> } | undefined;
+  let sender: EmailSender | undefined;
   const release = async () => {
+    await sender?.stop();
     await compliance?.stop();
     await consumer?.stop();
     events?.disconnect();
@@ -82,6 +86,20 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger });
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
+    }
+    if (env.SMTP_URL) {
+      sender = createEmailSender({
+        sql: system.sql,
+        smtpUrl: env.SMTP_URL,
+        from: env.NOTIFICATIONS_EMAIL_FROM,
+        logger,
+        intervalMs: env.NOTIFICATIONS_EMAIL_INTERVAL_MS,
+        maxAttempts: env.NOTIFICATIONS_EMAIL_MAX_ATTEMPTS,
+        baseDelayMs: env.NOTIFICATIONS_EMAIL_RETRY_BASE_MS,
+      });
+      sender.start();
+    } else {
+      logger.info('SMTP_URL is not set: emails stay in the outbox (outbound_emails)');
     }
     await evaluator.start();
     const server = createNotificationsServer({ logger, production });
