@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import { reenterRequestId, requestIdMiddleware, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { reenterRequestId, requestIdMiddleware, singleKey, trackHttpRequests, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { mountGatewayHealth } from './health.ts';
 import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
@@ -51,6 +51,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   app.disable('x-powered-by');
   app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
+  const requests = trackHttpRequests(httpServer);
   const ws = attachWebSocketServer({
     httpServer,
     ...server,
@@ -100,12 +101,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     name: 'gateway',
     url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/graphql`,
     port,
+    /**
+     * Graceful: no new connections; subscriptions complete and sockets close 1001 (Going Away);
+     * requests in flight get up to SHUTDOWN_GRACE_MS to finish before their connections close.
+     */
     async close() {
+      const drained = requests.drain(env.SHUTDOWN_GRACE_MS);
       await ws.close();
+      await drained;
       await server.apollo.stop();
       await ownRevocations?.close();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

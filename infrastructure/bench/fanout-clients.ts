@@ -47,13 +47,20 @@ let subscribed = 0;
 const sockets: WebSocket[] = [];
 const send = (message: unknown) => process.send?.(message);
 
-for (let n = 0; n < clients; n++) {
-  const i = first + n;
+let retries = 0;
+let pending = 0;
+const HANDSHAKES_AT_ONCE = 100;
+const queue: number[] = Array.from({ length: clients }, (_, n) => first + n);
+
+/** Opens client i; a socket closed before its subscription was sent (an overloaded gateway's
+ * connection_init timeout, say) is opened again. At most HANDSHAKES_AT_ONCE are in progress. */
+function open(i: number): void {
+  pending++;
+  let acked = false;
   const set = i % symbolSets.length;
   // Consecutive runs of one client per set go to the same gateway, so every gateway serves every set.
   const url = gatewayUrls[Math.floor(i / symbolSets.length) % gatewayUrls.length]!.replace(/^http/, 'ws');
   const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
-  sockets.push(socket);
   socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
   socket.on('message', (raw) => {
     const text = String(raw);
@@ -71,15 +78,30 @@ for (let n = 0; n < clients; n++) {
     }
     const message = JSON.parse(text) as { type: string };
     if (message.type === 'connection_ack') {
+      acked = true;
+      sockets.push(socket);
       socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables: { symbols: symbolSets[set] } } }));
       subscribed++;
-      if (subscribed === clients) void listening.then(() => send({ type: 'ready' }));
+      pending--;
+      openNext();
+      if (subscribed === clients) void listening.then(() => send({ type: 'ready', retries }));
     } else if (message.type === 'error') {
       errors++;
     }
   });
   socket.on('error', () => {});
+  socket.on('close', () => {
+    if (acked) return;
+    retries++;
+    pending--;
+    setTimeout(() => open(i), 200);
+  });
 }
+
+function openNext(): void {
+  while (pending < HANDSHAKES_AT_ONCE && queue.length > 0) open(queue.shift()!);
+}
+openNext();
 
 process.on('message', (message: { type: string }) => {
   if (message.type === 'report') {

@@ -28,7 +28,8 @@ export interface ServiceProcess {
 
 /** Starts `entry` (a path from the repository root) in a node process of its own. */
 export function spawnService(name: string, entry: string, env: NodeJS.ProcessEnv, options: { cpuProfDir?: string | undefined } = {}): ServiceProcess {
-  const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', `${name}.cpuprofile`] : [];
+  // One folder per process: the main thread and tsx's loader thread each write a profile.
+  const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', `${options.cpuProfDir}/${name}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -84,7 +84,7 @@ try {
   const symbolSets = Array.from({ length: symbols.length / 5 }, (_, i) => symbols.slice(i * 5, i * 5 + 5));
   const channels = symbols.map((symbol) => `${namespace}:${priceChannel(symbol)}`);
   const perProc = Math.ceil(CLIENTS / CLIENT_PROCS);
-  const ready: Promise<void>[] = [];
+  const ready: Promise<number>[] = [];
   for (let p = 0; p < CLIENT_PROCS; p++) {
     const first = p * perProc;
     const worker = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), {
@@ -103,9 +103,16 @@ try {
       },
     });
     workers.push(worker);
-    ready.push(new Promise((done) => worker.once('message', () => done())));
+    ready.push(new Promise((done) => worker.once('message', (message: { retries: number }) => done(message.retries))));
   }
-  await Promise.all(ready);
+  const connectStarted = Date.now();
+  const retries = await Promise.race([
+    Promise.all(ready),
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the clients did not all connect in 5 minutes')), 300_000).unref()),
+  ]);
+  console.log(
+    `  ${CLIENTS} clients connected and subscribed in ${((Date.now() - connectStarted) / 1000).toFixed(1)} s (${retries.reduce((a, b) => a + b, 0)} connections opened again)`,
+  );
   // Every subscription is registered at a gateway, and market listens on every channel.
   const deadline = Date.now() + 180_000;
   const metrics = gatewayUrls.map((url) => url.replace(/\/graphql$/, '/metrics'));

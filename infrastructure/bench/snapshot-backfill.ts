@@ -2,10 +2,10 @@
 // portfolio-days per second: portfolios with a year of ledger (USD and EUR, stocks in several
 // currencies), valued daily from market's closes and FX history over HTTP, snapshots written to
 // analytics_ts. Then an incremental run after one back-dated entry. Everything on this machine.
-import { analyticsSchema, createMarketClient, createPortfolioLedgerClient, createSnapshotBuilder } from '@nexanest/analytics';
+import { analyticsSchema, createPortfolioLedgerClient, createSnapshotBuilder } from '@nexanest/analytics';
 import { DEV_SECRETS } from '@nexanest/config';
 import { createPool } from '@nexanest/db';
-import { createLogger } from '@nexanest/graphql';
+import { createLogger, createMarketClient } from '@nexanest/graphql';
 import { listReferenceInstruments } from '@nexanest/market';
 import { operation } from '../../test/support/operations.ts';
 import { registerUser, startTestStack } from '../../test/support/stack.ts';

@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import {
-  analyticsSchema,
-  createAnalyticsEventsConsumer,
-  createMarketClient,
-  createPortfolioLedgerClient,
-  createSnapshotBuilder,
-  type SnapshotBuilder,
-} from '@nexanest/analytics';
+import { analyticsSchema, createAnalyticsEventsConsumer, createPortfolioLedgerClient, createSnapshotBuilder, type SnapshotBuilder } from '@nexanest/analytics';
 import { connectRedis, EVENTS_REDIS_DB } from '@nexanest/bus';
 import { testRedisUrl } from '@nexanest/testing';
 import { DEV_SECRETS } from '@nexanest/config';
 import { createPool, type Pool } from '@nexanest/db';
-import { createLogger } from '@nexanest/graphql';
+import { createLogger, createMarketClient } from '@nexanest/graphql';
 import { operation } from '../support/operations.ts';
 import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 

@@ -38,3 +38,4 @@ export {
 export { createStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './streams/stream-consumer.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './streams/outbox-relay.ts';
 export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type TransactionalDb } from './streams/idempotency.ts';
+export { readStreamGroups } from './stream-groups.ts';

@@ -26,7 +26,12 @@ const running: StreamConsumer[] = [];
 const publish = (topic: string, payload: unknown = {}, id: string = randomUUID()) =>
   redis.xadd(stream, '*', 'id', id, 'topic', topic, 'payload', JSON.stringify(payload), 'occurredAt', new Date().toISOString()).then(() => id);
 
-function consumer(group: string, name: string, handle: (event: StreamEvent) => Promise<void>, extra: { maxAttempts?: number; claimIdleMs?: number } = {}) {
+function consumer(
+  group: string,
+  name: string,
+  handle: (event: StreamEvent) => Promise<void>,
+  extra: { maxAttempts?: number; claimIdleMs?: number; concurrency?: number } = {},
+) {
   const created = createStreamConsumer({ redis, stream, group, consumer: name, handle, logger, blockMs: 50, claimIdleMs: 200, ...extra });
   running.push(created);
   return created;
@@ -143,6 +148,16 @@ describe('createStreamConsumer', () => {
     expect(entry.get('attempts')).toBe('3');
     expect(entry.get('group')).toBe('dead');
     await until(async () => (await db.pool.sql`select 1 from effects where event_id = ${good}`).length === 1);
+  });
+
+  it('handles a read with several workers when asked, each event once, and acks them all', async () => {
+    const before = await db.effects();
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) ids.push(await publish('test.concurrent', { i }));
+    const parallel = consumer('concurrent', 'concurrent-1', async (event) => void (await db.apply(event)), { concurrency: 4 });
+    await parallel.start();
+    await until(async () => (await db.effects()) === before + 30 && (await pending('concurrent')) === 0);
+    expect(await db.distinctEffects()).toBe(before + 30);
   });
 
   it('dead-letters a malformed entry at once and acks it', async () => {

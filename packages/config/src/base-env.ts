@@ -9,6 +9,7 @@ export const DEV_SECRETS = {
   JWT_SECRET: 'dev-only-jwt-secret-do-not-use-in-production',
   GATEWAY_IDENTITY_SECRET: 'dev-only-gateway-identity-secret-do-not-use',
   APP_DB_PASSWORD: 'dev-only-app-database-password-do-not-use',
+  AUDIT_PSEUDONYM_SECRET: 'dev-only-audit-pseudonym-secret-do-not-use',
 } as const;
 
 const secret = (name: keyof typeof DEV_SECRETS) => z.string().min(32, `${name} must be at least 32 characters`).default(DEV_SECRETS[name]);
@@ -18,6 +19,9 @@ const secret = (name: keyof typeof DEV_SECRETS) => z.string().min(32, `${name} m
  * Development creates the role with it; production provisions the role and sets a real one.
  */
 export const appDbPassword = () => secret('APP_DB_PASSWORD');
+
+/** Key of the pseudonyms erased users keep in the audit trail (auth computes them). */
+export const auditPseudonymSecret = () => secret('AUDIT_PSEUDONYM_SECRET');
 
 const nodeEnv = z.enum(['development', 'test', 'production']).default('development');
 

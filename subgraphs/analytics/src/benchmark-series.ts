@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { type BenchmarkSeries, createBenchmarkSeries } from './domain/benchmark.ts';
-import type { MarketClient } from './market-client.ts';
+import type { MarketClient } from '@nexanest/graphql';
 
 export interface BenchmarkKey {
   symbol: string;

@@ -1,6 +1,6 @@
 import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioLedgerClient } from './builder/portfolio-ledger-client.ts';
 import { createSnapshotBuilder } from './builder/snapshot-builder.ts';
 import { startSnapshotJob } from './builder/snapshot-job.ts';
@@ -9,8 +9,8 @@ import { connectRedis, EVENTS_REDIS_DB, type Redis, redisTarget, type StreamCons
 import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
+import { startAnalyticsErasure } from './erasure-consumer.ts';
 import { migrateAnalytics } from './migrate.ts';
-import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
 
 /** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */
@@ -30,7 +30,9 @@ export async function startAnalyticsService(options: {
   const pools: Pool<Record<string, unknown>>[] = [];
   let events: Redis | undefined;
   let consumer: StreamConsumer | undefined;
+  let erasure: { stop(): Promise<void> } | null = null;
   const closePools = async () => {
+    await erasure?.stop();
     await Promise.all(pools.map((pool) => pool.close()));
   };
   try {
@@ -52,6 +54,16 @@ export async function startAnalyticsService(options: {
       market,
       logger,
     });
+    // Erasure (user.deleted) writes to the primaries, never the replica.
+    const redis = redisTarget(env);
+    if (redis) {
+      erasure = await startAnalyticsErasure({
+        sql: { analytics: analytics.sql, timescale: timescale.sql },
+        redis,
+        namespace: env.NEXANEST_NAMESPACE,
+        logger,
+      });
+    }
     const server = createAnalyticsServer({ logger, production });
     const running = await listen({
       apollo: server.apollo,
@@ -63,6 +75,7 @@ export async function startAnalyticsService(options: {
         market,
         riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
       }),
+      observe: { pools: { analytics, timescale, ...(reads !== timescale ? { timescale_replica: reads } : {}) } },
       readiness: {
         postgres: () => analytics.sql`select 1`,
         timescale: () => timescale.sql`select 1`,
@@ -71,9 +84,8 @@ export async function startAnalyticsService(options: {
     });
     const job = startSnapshotJob(builder, { intervalMs: env.ANALYTICS_SNAPSHOT_INTERVAL_MS, logger });
     // Ledger changes arrive as domain events too (consumer group `analytics`): rebuilt at once.
-    const target = redisTarget(env);
-    if (target && env.ANALYTICS_SNAPSHOT_EVENTS === 'on') {
-      events = connectRedis(target, EVENTS_REDIS_DB);
+    if (redis && env.ANALYTICS_SNAPSHOT_EVENTS === 'on') {
+      events = connectRedis(redis, EVENTS_REDIS_DB);
       events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
       consumer = createAnalyticsEventsConsumer({ redis: events, namespace: env.NEXANEST_NAMESPACE, builder, logger });
       await consumer.start();

@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
+import {
+  connectRedis,
+  createOutboxRelay,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  type OutboxRelay,
+  type Redis,
+  redisTarget,
+  type StreamConsumer,
+} from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -10,6 +19,7 @@ import { schema } from './db/index.ts';
 import type { AuthEnv } from './env.ts';
 import { currentClientIp, mountInternalRoutes } from './internal-routes.ts';
 import { createLoginThrottle } from './login-throttle.ts';
+import { createAuthErasureConsumer } from './erasure-consumer.ts';
 import { createAuthServer } from './server.ts';
 import { createInMemorySessionRevocations, createRedisSessionRevocations, SESSIONS_REDIS_DB, type SessionRevocations } from '@nexanest/bus';
 
@@ -45,6 +55,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
     return client;
   };
   let relay: OutboxRelay | undefined;
+  let erasure: StreamConsumer | undefined;
   try {
     await migrateDatabase(pool.sql, { folder: MIGRATIONS, journalTable: '__auth_migrations' });
     // env.ts leaves the password unset in production unless a real one was given.
@@ -58,6 +69,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       db: pool.db,
       sql: pool.sql,
       accessTokenKeys: singleKey(env.JWT_SECRET),
+      pseudonymSecret: env.AUDIT_PSEUDONYM_SECRET,
       sessionRevocations:
         options.sessionRevocations ?? (sessions ? createRedisSessionRevocations({ redis: sessions, namespace }) : createInMemorySessionRevocations()),
       advisorGrants: options.advisorGrants ?? createAdvisorGrantCheck({ portfolioGraphqlUrl: env.PORTFOLIO_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
@@ -80,6 +92,9 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
         logger,
       });
       relay.start();
+      // Once user.deleted is back from the stream, the events naming the user leave the outbox.
+      erasure = createAuthErasureConsumer({ db: pool.db, redis: redis(EVENTS_REDIS_DB), namespace, logger });
+      await erasure.start();
     } else {
       logger.warn('REDIS_URL unset: outbox events (verification and reset emails) stay in outbox_events until a relay runs');
     }
@@ -92,12 +107,14 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
+      observe: { pools: { auth: pool } },
     });
     logger.info({ url: running.url }, 'auth subgraph listening');
     return {
       name: 'auth',
       url: running.url,
       async close() {
+        await erasure?.stop();
         await relay?.stop();
         await running.close();
         for (const client of clients) client.disconnect();
@@ -105,6 +122,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       },
     };
   } catch (error) {
+    await erasure?.stop();
     await relay?.stop();
     for (const client of clients) client.disconnect();
     await pool.close();

@@ -83,6 +83,7 @@ export async function startMarketService(options: MarketServiceOptions): Promise
       createContext: createContextFactory(deps),
       subscriptions: { schema: server.schema },
       routes: (app) => mountFxHistoryRoute(app, { sql: pool.sql, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      observe: { pools: { timescale: pool } },
       readiness: {
         timescale: () => pool.sql`select 1`,
         ...(redis ? { redis: () => probeRedis(redis).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),

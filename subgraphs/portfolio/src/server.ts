@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@nexanest/graphql';
+import { createSubgraphServer, type Identity, type Logger, type SubgraphServer, type MarketClient } from '@nexanest/graphql';
 import { createContextFactory, type Context } from './context.ts';
 import type { PortfolioPool } from './db/index.ts';
 import type { AuthClient } from './auth-client.ts';
-import type { MarketClient } from './market-client.ts';
 import type { PortfolioCache } from './cache/portfolio-cache.ts';
 import { createResolvers } from './resolvers/index.ts';
 

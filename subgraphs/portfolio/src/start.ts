@@ -2,16 +2,18 @@ import { fileURLToPath } from 'node:url';
 import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioCache, PORTFOLIO_REDIS_DB } from './cache/portfolio-cache.ts';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
-import { createMarketClient, type MarketClient } from './market-client.ts';
+import { startPortfolioErasure } from './erasure-consumer.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/** Instruments change rarely: portfolio trusts a found one this long (market's answers to other subgraphs are kept 60 s by default). */
+const INSTRUMENT_CACHE_TTL_MS = 10 * 60_000;
 
 export interface StartPortfolioOptions {
   env: PortfolioEnv;
@@ -58,7 +60,9 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   let relay: OutboxRelay | undefined;
   // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
   let redis: Redis | null = null;
+  let erasure: { stop(): Promise<void> } | null = null;
   const release = async () => {
+    await erasure?.stop();
     await relay?.stop();
     events?.disconnect();
     redis?.disconnect();
@@ -82,13 +86,15 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
         logger,
       });
       relay.start();
+      // Erasure (user.deleted) acts for the system on the owner's connection.
+      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger });
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
     const server = createPortfolioServer({
       db: pool.db,
       cache,
-      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
+      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS }),
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,
@@ -101,6 +107,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
+      observe: { pools: { portfolio: pool } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

@@ -21,6 +21,11 @@ export interface StreamConsumerOptions {
   blockMs?: number;
   /** Entries per read (default 50). */
   count?: number;
+  /**
+   * Entries of one read handled at a time (default 1: in stream order). Above 1, events of a
+   * read may be handled out of order: only for handlers whose effects commute.
+   */
+  concurrency?: number;
 }
 
 export interface StreamConsumer {
@@ -51,6 +56,7 @@ export function createStreamConsumer(options: StreamConsumerOptions): StreamCons
   const claimIdleMs = options.claimIdleMs ?? 30_000;
   const blockMs = options.blockMs ?? 1000;
   const count = options.count ?? 50;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const dead = deadLetterKey(stream);
   let client: Redis | undefined;
   let stopping = false;
@@ -90,28 +96,33 @@ export function createStreamConsumer(options: StreamConsumerOptions): StreamCons
     logger.error({ stream, group, entryId, attempts, error }, 'event dead-lettered');
   }
 
-  async function handleEntry(redis: Redis, entryId: string, fields: string[] | null, deliveryCount: number) {
-    if (!fields) {
-      await redis.xack(stream, group, entryId); // trimmed from the stream while pending
-      return;
-    }
+  /** Handles one entry; true when it is done with (the caller acks it), false when it stays pending. */
+  async function handleEntry(redis: Redis, entryId: string, fields: string[] | null, deliveryCount: number): Promise<boolean> {
+    if (!fields) return true; // trimmed from the stream while pending
     const event = parseEntry(entryId, fields, deliveryCount);
-    if (typeof event === 'string') return deadLetter(redis, entryId, fields, deliveryCount, event);
+    if (typeof event === 'string') {
+      await deadLetter(redis, entryId, fields, deliveryCount, event);
+      return false;
+    }
     if (deliveryCount > maxAttempts) {
-      return deadLetter(redis, entryId, fields, deliveryCount, `delivered ${deliveryCount} times without an ack (consumer crashed or stalled)`);
+      await deadLetter(redis, entryId, fields, deliveryCount, `delivered ${deliveryCount} times without an ack (consumer crashed or stalled)`);
+      return false;
     }
     try {
       await options.handle(event);
     } catch (error) {
       const reason = describeError(error);
-      if (deliveryCount >= maxAttempts || error instanceof UnprocessableEventError) return deadLetter(redis, entryId, fields, deliveryCount, reason);
+      if (deliveryCount >= maxAttempts || error instanceof UnprocessableEventError) {
+        await deadLetter(redis, entryId, fields, deliveryCount, reason);
+        return false;
+      }
       logger.warn(
         { stream, group, entryId, eventId: event.id, topic: event.topic, attempt: deliveryCount, err: { message: reason } },
         'event handler failed; will retry',
       );
-      return;
+      return false;
     }
-    await redis.xack(stream, group, entryId);
+    return true;
   }
 
   /** Delivery counts of this consumer's pending entries in [first, last]. */
@@ -131,7 +142,18 @@ export function createStreamConsumer(options: StreamConsumerOptions): StreamCons
   async function handleBatch(redis: Redis, entries: Entry[], known?: number) {
     const counts = known === undefined ? await deliveryCounts(redis, entries) : undefined;
     // A batch is finished even when stopping, so nothing is left half-done on this consumer name.
-    for (const [entryId, fields] of entries) await handleEntry(redis, entryId, fields, known ?? counts?.get(entryId) ?? 1);
+    // Handled entries are acked together once the batch is through (a crash before that only
+    // redelivers them: handlers are idempotent).
+    const done: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < entries.length) {
+        const [entryId, fields] = entries[next++]!;
+        if (await handleEntry(redis, entryId, fields, known ?? counts?.get(entryId) ?? 1)) done.push(entryId);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+    if (done.length > 0) await redis.xack(stream, group, ...done);
   }
 
   /** Takes over entries pending for >= claimIdleMs in the whole group (this consumer's failed ones too). */

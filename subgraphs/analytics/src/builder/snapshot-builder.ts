@@ -5,7 +5,7 @@ import type { Logger } from '@nexanest/graphql';
 import type { AnalyticsPool } from '../db/index.ts';
 import { portfolioSnapshotState } from '../db/schema/index.ts';
 import { createBenchmarkSeries, lookbackStart } from '../domain/benchmark.ts';
-import type { MarketClient } from '../market-client.ts';
+import type { MarketClient } from '@nexanest/graphql';
 import type { PortfolioDigest, PortfolioLedgerClient } from './portfolio-ledger-client.ts';
 import { ledgerNeeds, nextDay, ValuationError, valueDays, type MarketHistory } from './valuation.ts';
 import { firstDifferentDay } from './digests.ts';

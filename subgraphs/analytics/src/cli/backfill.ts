@@ -11,7 +11,7 @@ import { createPortfolioLedgerClient } from '../builder/portfolio-ledger-client.
 import { createSnapshotBuilder, type BuildOutcome } from '../builder/snapshot-builder.ts';
 import { schema } from '../db/index.ts';
 import { loadAnalyticsEnv } from '../env.ts';
-import { createMarketClient } from '../market-client.ts';
+import { createMarketClient } from '@nexanest/graphql';
 import { migrateAnalytics } from '../migrate.ts';
 
 const { values } = parseArgs({ options: { portfolio: { type: 'string' }, from: { type: 'string' } } });

@@ -1,3 +1,4 @@
+import { JSONObjectResolver } from 'graphql-scalars';
 import { DateTimeScalar, DecimalScalar, type SubgraphDefinition } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { RecordTransactionDeps } from '../services/record-transaction.ts';
@@ -6,6 +7,7 @@ import { createAccessResolvers } from './access.ts';
 import { holdingResolvers } from './holding.ts';
 import { instrumentResolvers } from './instrument.ts';
 import { createMutationResolvers } from './mutation.ts';
+import { personalDataResolvers } from './personal-data.ts';
 import { portfolioResolvers } from './portfolio.ts';
 import { allocationRuleResolvers, createPlanningMutationResolvers, goalResolvers, portfolioPlanningResolvers } from './planning.ts';
 import { createPortfolioMutationResolvers } from './portfolio-mutations.ts';
@@ -37,6 +39,7 @@ export function createResolvers(deps: RecordTransactionDeps & { auth: AuthClient
   return {
     DateTime: DateTimeScalar,
     Decimal: DecimalScalar,
+    JSONObject: JSONObjectResolver,
     Query: queryResolvers,
     Mutation: writingFirst({
       ...createMutationResolvers(deps),
@@ -54,5 +57,6 @@ export function createResolvers(deps: RecordTransactionDeps & { auth: AuthClient
     Goal: goalResolvers,
     AllocationRule: allocationRuleResolvers,
     WatchlistItem: watchlistItemResolvers,
+    PersonalData: personalDataResolvers,
   };
 }

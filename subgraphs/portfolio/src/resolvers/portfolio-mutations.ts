@@ -1,8 +1,7 @@
-import { requireScope } from '@nexanest/graphql';
+import { requireScope, type MarketClient } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { PortfolioRow } from '../db/schema/index.ts';
 import { deleteTransaction } from '../services/delete-transaction.ts';
-import type { MarketClient } from '../market-client.ts';
 import { archivePortfolio, setPortfolioBenchmark, updatePortfolio, type UpdatePortfolioInput } from '../services/update-portfolio.ts';
 
 /** Forgets what this request has read of a portfolio, so the answer shows it after the write. */
