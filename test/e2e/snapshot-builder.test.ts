@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { analyticsSchema, createPortfolioLedgerClient, createSnapshotBuilder, type SnapshotBuilder } from '@nexanest/analytics';
+import { analyticsSchema, createAnalyticsEventsConsumer, createPortfolioLedgerClient, createSnapshotBuilder, type SnapshotBuilder } from '@nexanest/analytics';
+import { connectRedis, EVENTS_REDIS_DB } from '@nexanest/bus';
+import { testRedisUrl } from '@nexanest/testing';
 import { DEV_SECRETS } from '@nexanest/config';
 import { createPool, type Pool } from '@nexanest/db';
 import { createLogger, createMarketClient } from '@nexanest/graphql';
@@ -51,7 +53,8 @@ async function record(input: Record<string, unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({ demoHistoryDays: 8 });
+  // The stack's own analytics would rebuild on events with the real clock; this test drives the builder.
+  stack = await startTestStack({ demoHistoryDays: 8, env: { ANALYTICS_SNAPSHOT_EVENTS: 'off' } });
   // Market's own history for the scenario: the day's last tick is its close, the day's last rate its FX.
   const admin = await adminClient(stack);
   const ticks = [110, 120, 100].map((price, i) => ({ symbol: 'AAPL', price: `${price}`, time: at([D1, D2, D3][i] as string, 22) }));
@@ -143,5 +146,34 @@ describe('snapshot builder', () => {
     expect(outcome?.error).toMatch(/^no EUR\/JPY rate for \d{4}-\d{2}-\d{2}$/);
     const [row] = await timescale.sql`select count(*)::int as n from analytics_ts.portfolio_snapshots where portfolio_id = ${otherId}`;
     expect(row?.n).toBe(0);
+  });
+
+  it('rebuilds from transaction.recorded events of the analytics consumer group', async () => {
+    const redis = connectRedis(testRedisUrl(), EVENTS_REDIS_DB);
+    const consumer = createAnalyticsEventsConsumer({
+      redis,
+      namespace: stack.namespace,
+      builder,
+      logger: createLogger('snapshot-test', 'silent'),
+      blockMs: 100,
+    });
+    await consumer.start();
+    try {
+      await record({ type: 'WITHDRAWAL', amount: '92', currency: 'EUR', executedAt: at(D3, 8) });
+      // Waits for the consumer (no assertion on time): D3 becomes 1500 - 92 = 1408 with a flow of -92.
+      for (let i = 0; i < 300; i++) {
+        const rows = await snapshots();
+        if (rows[2]?.value === '1408.00') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(await snapshots()).toEqual([
+        { day: D1, value: '1045.00', flow: '1000.00' },
+        { day: D2, value: '1592.00', flow: '500.00' },
+        { day: D3, value: '1408.00', flow: '-92.00' },
+      ]);
+    } finally {
+      await consumer.stop();
+      redis.disconnect();
+    }
   });
 });

@@ -31,6 +31,8 @@ export const analyticsEnvSchema = baseEnvSchema
     PORTFOLIO_SUBGRAPH_URL: z.string().url().optional(),
     /** How often the snapshot builder looks for changed ledgers and new days; 0 = only the CLI builds. */
     ANALYTICS_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+    /** Rebuild a portfolio's stale snapshots when its transaction.recorded/deleted events arrive (needs Redis). */
+    ANALYTICS_SNAPSHOT_EVENTS: z.enum(['on', 'off']).default('on'),
   })
   .superRefine(productionGuard(['ANALYTICS_DATABASE_URL', 'TIMESCALE_DATABASE_URL', 'MARKET_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL']))
   .transform((env) => ({

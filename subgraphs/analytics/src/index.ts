@@ -8,3 +8,4 @@ export { withReturns, snapshotRange, type SnapshotInterval, type SnapshotPoint, 
 export { schema as analyticsSchema } from './db/index.ts';
 export { createSnapshotBuilder, type SnapshotBuilder, type PlannedBuild, type BuildOutcome } from './builder/snapshot-builder.ts';
 export { createPortfolioLedgerClient, type PortfolioLedgerClient } from './builder/portfolio-ledger-client.ts';
+export { createAnalyticsEventsConsumer, ANALYTICS_CONSUMER_GROUP } from './builder/events-consumer.ts';

@@ -1,10 +1,11 @@
-import { redisTarget } from '@nexanest/bus';
 import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { createMarketClient, listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioLedgerClient } from './builder/portfolio-ledger-client.ts';
 import { createSnapshotBuilder } from './builder/snapshot-builder.ts';
 import { startSnapshotJob } from './builder/snapshot-job.ts';
+import { createAnalyticsEventsConsumer } from './builder/events-consumer.ts';
+import { connectRedis, EVENTS_REDIS_DB, type Redis, redisTarget, type StreamConsumer } from '@nexanest/bus';
 import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
@@ -27,6 +28,8 @@ export async function startAnalyticsService(options: {
     await ensureDatabase(env.TIMESCALE_DATABASE_URL);
   }
   const pools: Pool<Record<string, unknown>>[] = [];
+  let events: Redis | undefined;
+  let consumer: StreamConsumer | undefined;
   let erasure: { stop(): Promise<void> } | null = null;
   const closePools = async () => {
     await erasure?.stop();
@@ -80,17 +83,28 @@ export async function startAnalyticsService(options: {
       },
     });
     const job = startSnapshotJob(builder, { intervalMs: env.ANALYTICS_SNAPSHOT_INTERVAL_MS, logger });
+    // Ledger changes arrive as domain events too (consumer group `analytics`): rebuilt at once.
+    if (redis && env.ANALYTICS_SNAPSHOT_EVENTS === 'on') {
+      events = connectRedis(redis, EVENTS_REDIS_DB);
+      events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
+      consumer = createAnalyticsEventsConsumer({ redis: events, namespace: env.NEXANEST_NAMESPACE, builder, logger });
+      await consumer.start();
+    }
     logger.info({ url: running.url }, 'analytics subgraph listening');
     return {
       name: 'analytics',
       url: running.url,
       async close() {
+        await consumer?.stop();
+        events?.disconnect();
         await job.stop();
         await running.close();
         await closePools();
       },
     };
   } catch (error) {
+    await consumer?.stop();
+    events?.disconnect();
     await closePools();
     throw error;
   }

@@ -31,7 +31,8 @@ const DAY = sql<string>`to_char(${transactions.executedAt} at time zone 'UTC', '
  * Both read under row-level security as `app.service = analytics` (read-only policies).
  */
 export function mountAnalyticsRoutes(app: HttpApp, deps: { db: PortfolioPool['db']; secret: string; logger: Logger }): void {
-  const options = { secret: deps.secret, logger: deps.logger };
+  // A page may name up to PAGE_MAX portfolio ids: more than the default 16 kB body.
+  const options = { secret: deps.secret, logger: deps.logger, limit: '64kb' };
 
   mountInternalRoute(app, LEDGER_DIGESTS_PATH, options, async (body) => {
     const { after, limit, portfolioIds } = (body ?? {}) as { after?: unknown; limit?: unknown; portfolioIds?: unknown };
