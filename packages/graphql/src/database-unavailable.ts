@@ -22,6 +22,9 @@ const CONNECTION_CODES = new Set([
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (typeof error !== 'object' || error === null || depth > 8) return false;
+  // A failed HTTP call (undici's fetch) to another service is not the database, whatever socket
+  // code its cause carries; callers wrap it as their own unavailable-service error.
+  if (error instanceof TypeError && error.message === 'fetch failed') return false;
   const { code, cause, originalError, errors } = error as { code?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
   // SQLSTATE class 08: connection exceptions.
   if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;

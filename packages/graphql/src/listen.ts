@@ -9,6 +9,7 @@ import type { GraphQLSchema } from 'graphql';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import { type HealthCheck, runHealthChecks } from './observability/health.ts';
 import { metricsOf } from './observability/metrics.ts';
+import { observeStores, type StoreObservations } from './observability/store-metrics.ts';
 import { reenterRequestId, requestIdMiddleware } from './observability/request-id.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, trackHttpRequests } from './http-drain.ts';
 
@@ -31,6 +32,8 @@ export interface ListenOptions<TContext extends BaseContext> {
   healthTimeoutMs?: number;
   /** On close, requests in flight get this long to finish. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Database pools and Redis streams reported on /metrics at each scrape. */
+  observe?: StoreObservations;
 }
 
 export interface RunningServer {
@@ -75,6 +78,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   });
   const metrics = metricsOf(options.apollo);
   if (metrics) {
+    if (options.observe) observeStores(metrics, options.observe);
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });

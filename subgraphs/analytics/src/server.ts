@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { JSONObjectResolver } from 'graphql-scalars';
 import { createSubgraphServer, DateTimeScalar, DecimalScalar, type Logger, type SubgraphServer } from '@nexanest/graphql';
 import type { AnalyticsContext } from './context.ts';
+import { PersonalData } from './resolvers/personal-data.ts';
 import { Portfolio } from './resolvers/portfolio.ts';
 import { PortfolioPerformance } from './resolvers/portfolio-performance.ts';
 import { RiskMetrics } from './resolvers/risk-metrics.ts';
@@ -13,7 +15,15 @@ export function createAnalyticsServer(options: { logger: Logger; production: boo
     {
       name: 'analytics',
       typeDefs: analyticsTypeDefs(),
-      resolvers: { DateTime: DateTimeScalar, Decimal: DecimalScalar, Portfolio, PortfolioPerformance, RiskMetrics },
+      resolvers: {
+        DateTime: DateTimeScalar,
+        Decimal: DecimalScalar,
+        JSONObject: JSONObjectResolver,
+        Portfolio,
+        PortfolioPerformance,
+        RiskMetrics,
+        PersonalData,
+      } as never,
     },
     options,
   );

@@ -1,3 +1,4 @@
+import { enqueueEvent, ROLE_CHANGED } from './outbox.ts';
 import { eq, inArray } from 'drizzle-orm';
 import { badInput, forbidden, notFound, requireIdentity, type Identity } from '@nexanest/graphql';
 import { isOperator, type AuthDeps } from './context.ts';
@@ -81,6 +82,7 @@ export async function setUserRole(deps: AuthDeps, identity: Identity | null, use
     }
     if (target.role === role) return { user: target, revoked: [] as string[] };
     const [user] = await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId)).returning();
+    await enqueueEvent(tx, ROLE_CHANGED, { userId, byUserId: caller.userId, role });
     return { user: user!, revoked: await endUserSessions(tx, userId) };
   });
   await announceRevoked(deps, revoked);

@@ -17,6 +17,8 @@ export interface AuthDeps {
   loginThrottle: LoginThrottle;
   /** Asks portfolio which users granted an advisor access (they own the grants). */
   advisorGrants: AdvisorGrantCheck;
+  /** Key of the pseudonyms erased users keep in the audit trail (AUDIT_PSEUDONYM_SECRET). */
+  pseudonymSecret: string;
 }
 
 export interface AuthContext {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseEnvSchema, databaseUrl, isProduction, poolSize, port, productionGuard } from '@nexanest/config';
+import { auditPseudonymSecret, baseEnvSchema, databaseUrl, isProduction, poolSize, port, productionGuard } from '@nexanest/config';
 
 /** Development password of the bootstrap admin; production refuses it. */
 export const DEV_ADMIN_PASSWORD = 'admin_dev_password';
@@ -21,6 +21,8 @@ export const authEnvSchema = baseEnvSchema
     AUTH_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
     /** The portfolio subgraph's own endpoint, asked whether a user granted an advisor access (for the client's email). */
     PORTFOLIO_SUBGRAPH_URL: z.string().url().optional(),
+    /** Key of the pseudonyms an erased user keeps in the audit trail; production refuses the development default. */
+    AUDIT_PSEUDONYM_SECRET: auditPseudonymSecret(),
   })
   .superRefine(productionGuard(['AUTH_DATABASE_URL', 'PORTFOLIO_SUBGRAPH_URL']))
   .superRefine((env, ctx) => {

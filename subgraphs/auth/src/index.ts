@@ -7,6 +7,5 @@ export { registerUser, loginUser, type AuthPayload, type RegisterInput } from '.
 export { hashPassword, verifyPassword } from './domain/password.ts';
 export { schema as authSchema } from './db/index.ts';
 export { API_KEY_SCOPES, type VerifiedApiKey } from './api-keys.ts';
-export { eventsStreamKey } from './outbox-relay.ts';
 export { EMAIL_VERIFICATION_REQUESTED, PASSWORD_RESET_REQUESTED, type EmailTokenEvent } from './outbox.ts';
 export { createAdvisorGrantCheck, type AdvisorGrantCheck } from './advisor-grants.ts';

@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import {
+  connectRedis,
+  createOutboxRelay,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  type OutboxRelay,
+  type Redis,
+  redisTarget,
+  type StreamConsumer,
+} from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -10,7 +19,7 @@ import { schema } from './db/index.ts';
 import type { AuthEnv } from './env.ts';
 import { currentClientIp, mountInternalRoutes } from './internal-routes.ts';
 import { createLoginThrottle } from './login-throttle.ts';
-import { createOutboxRelay, type OutboxRelay } from './outbox-relay.ts';
+import { createAuthErasureConsumer } from './erasure-consumer.ts';
 import { createAuthServer } from './server.ts';
 import { createInMemorySessionRevocations, createRedisSessionRevocations, SESSIONS_REDIS_DB, type SessionRevocations } from '@nexanest/bus';
 
@@ -37,13 +46,16 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
   if (!production) await ensureDatabase(env.AUTH_DATABASE_URL);
   const pool = createPool({ url: env.AUTH_DATABASE_URL, max: env.AUTH_DB_POOL_SIZE, schema, applicationName: 'nexanest-auth' });
   const clients: Redis[] = [];
+  const target = redisTarget(env);
   const redis = (db: number) => {
-    const client = connectRedis(env.REDIS_URL!, db);
+    if (!target) throw new Error('no Redis configured');
+    const client = connectRedis(target, db);
     client.on('error', (error) => logger.warn({ err: { message: error.message }, db }, 'redis error'));
     clients.push(client);
     return client;
   };
   let relay: OutboxRelay | undefined;
+  let erasure: StreamConsumer | undefined;
   try {
     await migrateDatabase(pool.sql, { folder: MIGRATIONS, journalTable: '__auth_migrations' });
     // env.ts leaves the password unset in production unless a real one was given.
@@ -52,11 +64,12 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       if (created) logger.info({ email: BOOTSTRAP_ADMIN_EMAIL }, 'created bootstrap admin');
     }
     const namespace = env.NEXANEST_NAMESPACE;
-    const sessions = env.REDIS_URL ? redis(SESSIONS_REDIS_DB) : null;
+    const sessions = target ? redis(SESSIONS_REDIS_DB) : null;
     const deps: AuthDeps = {
       db: pool.db,
       sql: pool.sql,
       accessTokenKeys: singleKey(env.JWT_SECRET),
+      pseudonymSecret: env.AUDIT_PSEUDONYM_SECRET,
       sessionRevocations:
         options.sessionRevocations ?? (sessions ? createRedisSessionRevocations({ redis: sessions, namespace }) : createInMemorySessionRevocations()),
       advisorGrants: options.advisorGrants ?? createAdvisorGrantCheck({ portfolioGraphqlUrl: env.PORTFOLIO_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
@@ -70,9 +83,18 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
         },
       }),
     };
-    if (env.REDIS_URL) {
-      relay = createOutboxRelay({ sql: pool.sql, redis: redis(0), namespace, intervalMs: env.AUTH_OUTBOX_RELAY_INTERVAL_MS, logger });
+    if (target) {
+      relay = createOutboxRelay({
+        sql: pool.sql,
+        redis: redis(EVENTS_REDIS_DB),
+        stream: eventsStreamKey(namespace),
+        intervalMs: env.AUTH_OUTBOX_RELAY_INTERVAL_MS,
+        logger,
+      });
       relay.start();
+      // Once user.deleted is back from the stream, the events naming the user leave the outbox.
+      erasure = createAuthErasureConsumer({ db: pool.db, redis: redis(EVENTS_REDIS_DB), namespace, logger });
+      await erasure.start();
     } else {
       logger.warn('REDIS_URL unset: outbox events (verification and reset emails) stay in outbox_events until a relay runs');
     }
@@ -85,12 +107,14 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
+      observe: { pools: { auth: pool } },
     });
     logger.info({ url: running.url }, 'auth subgraph listening');
     return {
       name: 'auth',
       url: running.url,
       async close() {
+        await erasure?.stop();
         await relay?.stop();
         await running.close();
         for (const client of clients) client.disconnect();
@@ -98,6 +122,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       },
     };
   } catch (error) {
+    await erasure?.stop();
     await relay?.stop();
     for (const client of clients) client.disconnect();
     await pool.close();

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, createOutboxRelay, eventsStreamKey, type OutboxRelay, type Redis } from '@nexanest/bus';
 import { createLogger } from '@nexanest/graphql';
 import { testRedisUrl } from '@nexanest/testing';
-import { createOutboxRelay, eventsStreamKey, type OutboxRelay } from '../src/outbox-relay.ts';
 import { createAuthHarness } from './harness.ts';
 import { LOGIN, REFRESH, REGISTER, REQUEST_RESET, RESET, VERIFY_EMAIL, type Tokens } from './operations.ts';
 
@@ -14,7 +13,7 @@ let erin: Tokens;
 beforeAll(async () => {
   h = await createAuthHarness();
   events = connectRedis(testRedisUrl(), 0);
-  relay = createOutboxRelay({ sql: h.sql, redis: events, namespace: h.namespace, intervalMs: 20, logger: createLogger('relay-test', 'silent') });
+  relay = createOutboxRelay({ sql: h.sql, redis: events, stream: eventsStreamKey(h.namespace), intervalMs: 20, logger: createLogger('relay-test', 'silent') });
   erin = (await h.execute<{ register: Tokens }>(REGISTER, { input: { email: 'erin@example.com', password: 'erin-password-1' } })).data!.register;
 });
 afterAll(async () => {

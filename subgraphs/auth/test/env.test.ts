@@ -9,6 +9,7 @@ const production = {
   AUTH_DATABASE_URL: 'postgres://auth@db.internal:5432/auth',
   REDIS_URL: 'redis://redis.internal:6379',
   PORTFOLIO_SUBGRAPH_URL: 'http://portfolio.internal:8002/graphql',
+  AUDIT_PSEUDONYM_SECRET: 'a-real-production-pseudonym-key-0123456789',
 };
 
 const messageOf = (source: NodeJS.ProcessEnv) => {
@@ -55,6 +56,12 @@ describe('auth environment', () => {
     const message = messageOf({ ...production, JWT_SECRET: DEV_SECRETS.JWT_SECRET });
     expect(message).toMatch(/JWT_SECRET/);
     expect(message).not.toContain(DEV_SECRETS.JWT_SECRET);
+  });
+
+  it('refuses production with the development pseudonym key, or without one, naming the variable', () => {
+    expect(messageOf({ ...production, AUDIT_PSEUDONYM_SECRET: DEV_SECRETS.AUDIT_PSEUDONYM_SECRET })).toMatch(/AUDIT_PSEUDONYM_SECRET/);
+    const { AUDIT_PSEUDONYM_SECRET: _unset, ...rest } = production;
+    expect(messageOf(rest)).toMatch(/AUDIT_PSEUDONYM_SECRET/);
   });
 
   it('refuses production with the development admin password', () => {

@@ -33,6 +33,7 @@ export async function createAuthHarness(options: { limits?: Partial<LoginThrottl
     db: pool.db,
     sql: pool.sql,
     accessTokenKeys: singleKey(TEST_JWT_SECRET),
+    pseudonymSecret: 'test-audit-pseudonym-secret-0123456789abcdef',
     sessionRevocations: createRedisSessionRevocations({ redis, namespace }),
     loginThrottle: createLoginThrottle({ redis, namespace, limits: { ...DEFAULT_LIMITS, ...options.limits } }),
     // Grants live in portfolio; auth-only tests have no portfolio service (test/e2e covers grants).

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, sessionRevokedKey, type Redis } from '@nexanest/bus';
+import { connectRedis, eventsStreamKey, fieldMap, sessionRevokedKey, type Redis } from '@nexanest/bus';
 import { loadEnv } from '@nexanest/config';
 import { createPool } from '@nexanest/db';
 import {
@@ -17,7 +17,6 @@ import {
 } from '@nexanest/graphql';
 import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase, dropRedisNamespace } from '@nexanest/testing';
 import { authEnvSchema, type AuthEnv } from '../src/env.ts';
-import { eventsStreamKey } from '../src/outbox-relay.ts';
 import { startAuthService } from '../src/start.ts';
 import { CREATE_API_KEY, LOGIN, LOGOUT, REGISTER, type Tokens } from './operations.ts';
 
@@ -78,7 +77,7 @@ describe('auth service over HTTP with Redis', () => {
   it('publishes the registration email through the running relay to the Redis stream', async () => {
     henry = (await gql<{ register: Tokens }>(REGISTER, { input: { email: 'henry@example.com', password: 'henry-password-1' } })).data!.register;
     await expect
-      .poll(async () => (await stream.xrange(eventsStreamKey(namespace), '-', '+')).map(([, fields]) => fields[1]), { timeout: 5000 })
+      .poll(async () => (await stream.xrange(eventsStreamKey(namespace), '-', '+')).map(([, fields]) => fieldMap(fields).get('topic')), { timeout: 5000 })
       .toContain('email_verification.requested');
   });
 

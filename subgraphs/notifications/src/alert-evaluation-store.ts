@@ -94,7 +94,7 @@ export async function applyTick(db: NotificationsPool['db'], tick: Tick, options
  * The address auth last emailed each user at (verification or reset mail, from auth's events):
  * the only addresses this service holds.
  */
-async function knownAddresses(tx: NotificationsDb, userIds: string[]) {
+export async function knownAddresses(tx: NotificationsDb, userIds: string[]) {
   const rows = await tx
     .selectDistinctOn([outboundEmails.userId], { userId: outboundEmails.userId, to: outboundEmails.toAddress })
     .from(outboundEmails)

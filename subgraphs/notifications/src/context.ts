@@ -1,9 +1,8 @@
 import type { Bus } from '@nexanest/bus';
-import { createRequestScope } from '@nexanest/db';
-import type { Identity, RequestScopedContext } from '@nexanest/graphql';
+import { createRequestScope, type Sql } from '@nexanest/db';
+import type { Identity, MarketClient, RequestScopedContext } from '@nexanest/graphql';
 import type { NotificationsDb, NotificationsPool, NotificationsSchema } from './db/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
-import type { MarketClient } from './market-client.ts';
 
 export interface NotificationsDeps {
   /** The pool's drizzle handle. Resolvers never use it directly: they go through `context.db()`. */
@@ -14,6 +13,8 @@ export interface NotificationsDeps {
   market: MarketClient;
   /** Tells the alert evaluators (this instance's and the others') that a symbol has an active alert. */
   watchSymbol(symbol: string): Promise<void>;
+  /** The time-series database holding the audit trail (schema events), read by AuditEvents. */
+  audit: Sql;
 }
 
 /** What every resolver sees: the caller, this request's transaction and its loaders. */

@@ -5,5 +5,5 @@ export { notificationsEnvSchema, type NotificationsEnv } from './env.ts';
 export { updatePreferences } from './preferences-store.ts';
 export { DEFAULT_PREFERENCES, type Preferences } from './domain/preferences.ts';
 export { schema as notificationsSchema } from './db/index.ts';
-export { createEmailEventsConsumer, eventsStreamKey, EMAIL_CONSUMER_GROUP, type EmailEventsConsumer } from './email-events-consumer.ts';
+export { createNotificationsEventsConsumer, NOTIFICATIONS_CONSUMER_GROUP } from './events/events-consumer.ts';
 export { listOutboundEmails } from './outbound-emails-store.ts';

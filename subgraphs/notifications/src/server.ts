@@ -3,6 +3,7 @@ import { JSONObjectResolver } from 'graphql-scalars';
 import { createSubgraphServer, DateTimeScalar, DecimalScalar, type Logger, type SubgraphDefinition, type SubgraphServer } from '@nexanest/graphql';
 import type { NotificationsContext } from './context.ts';
 import { Mutation } from './resolvers/mutation.ts';
+import { PersonalData } from './resolvers/personal-data.ts';
 import { PriceAlert } from './resolvers/price-alert.ts';
 import { OutboundEmail, Query } from './resolvers/query.ts';
 import { Subscription } from './resolvers/subscription.ts';
@@ -22,6 +23,7 @@ export function createNotificationsServer(options: { logger: Logger; production:
     User,
     OutboundEmail,
     PriceAlert,
+    PersonalData,
   };
   return createSubgraphServer<NotificationsContext>(
     { name: 'notifications', typeDefs: notificationsTypeDefs(), resolvers: resolvers as unknown as SubgraphDefinition<NotificationsContext>['resolvers'] },

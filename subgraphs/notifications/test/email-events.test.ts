@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, type Redis } from '@nexanest/bus';
+import { connectRedis, createBus, deadLetterKey, eventsStreamKey, fieldMap, type Redis, type StreamConsumer } from '@nexanest/bus';
 import { createPool, migrateDatabase } from '@nexanest/db';
 import { createLogger, type Identity } from '@nexanest/graphql';
 import { createTestDatabase, testRedisUrl, type TestDatabase, uniqueName, dropRedisNamespace } from '@nexanest/testing';
 import { createNotificationsContext } from '../src/context.ts';
 import { schema, type NotificationsPool } from '../src/db/index.ts';
-import { createEmailEventsConsumer, EMAIL_CONSUMER_GROUP, type EmailEventsConsumer, eventsStreamKey } from '../src/email-events-consumer.ts';
+import { createNotificationsEventsConsumer, NOTIFICATIONS_CONSUMER_GROUP } from '../src/events/events-consumer.ts';
 import { createNotificationsServer } from '../src/server.ts';
 import { testDeps } from './deps.ts';
 
@@ -21,10 +21,11 @@ const namespace = uniqueName('notif');
 const stream = eventsStreamKey(namespace);
 const logger = createLogger('notifications-email-test', 'silent');
 const server = createNotificationsServer({ logger, production: true });
-const consumers: EmailEventsConsumer[] = [];
+const consumers: StreamConsumer[] = [];
+const bus = createBus({ redisUrl: null, namespace });
 
-const consumer = (consumerName?: string) => {
-  const created = createEmailEventsConsumer({ db: pool.db, redisUrl: testRedisUrl(), namespace, logger, appUrl: APP_URL, consumerName, blockMs: 100 });
+const consumer = (consumerName?: string, claimIdleMs?: number) => {
+  const created = createNotificationsEventsConsumer({ db: pool.db, redis, bus, namespace, logger, appUrl: APP_URL, consumerName, blockMs: 100, claimIdleMs });
   consumers.push(created);
   return created;
 };
@@ -39,7 +40,7 @@ const tokenEvent = (email: string) => ({
 });
 
 const rowCount = async (to: string) => (await pool.sql`select count(*)::int as n from outbound_emails where to_address = ${to}`)[0]!.n as number;
-const pendingCount = async () => ((await redis.xpending(stream, EMAIL_CONSUMER_GROUP)) as [number, ...unknown[]])[0];
+const pendingCount = async () => ((await redis.xpending(stream, NOTIFICATIONS_CONSUMER_GROUP)) as [number, ...unknown[]])[0];
 
 async function until(check: () => Promise<boolean>, timeoutMs = 5000) {
   const deadline = Date.now() + timeoutMs;
@@ -140,7 +141,7 @@ describe('email events consumer', () => {
     await publish(whileStopped.id, 'email_verification.requested', whileStopped);
     await publish(leftPending.id, 'password_reset.requested', leftPending);
     // A consumer "crashes" after reading the first entry and before acking it.
-    await redis.xreadgroup('GROUP', EMAIL_CONSUMER_GROUP, 'crashed-instance', 'COUNT', 1, 'STREAMS', stream, '>');
+    await redis.xreadgroup('GROUP', NOTIFICATIONS_CONSUMER_GROUP, 'crashed-instance', 'COUNT', 1, 'STREAMS', stream, '>');
     expect(await pendingCount()).toBe(1);
 
     const restarted = consumer('crashed-instance');
@@ -161,12 +162,21 @@ describe('email events consumer', () => {
     for (const created of consumers.splice(0)) await created.stop();
     const cat = { id: randomUUID(), ...tokenEvent('cat@example.com') };
     await publish(cat.id, 'email_verification.requested', cat);
-    await redis.xreadgroup('GROUP', EMAIL_CONSUMER_GROUP, 'gone-for-good', 'COUNT', 10, 'STREAMS', stream, '>');
+    await redis.xreadgroup('GROUP', NOTIFICATIONS_CONSUMER_GROUP, 'gone-for-good', 'COUNT', 10, 'STREAMS', stream, '>');
     expect(await pendingCount()).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    const claimer = createEmailEventsConsumer({ db: pool.db, redisUrl: testRedisUrl(), namespace, logger, appUrl: APP_URL, blockMs: 100, minIdleMs: 50 });
-    consumers.push(claimer);
+    const claimer = consumer(undefined, 50);
     await claimer.start();
     await until(async () => (await rowCount('cat@example.com')) === 1 && (await pendingCount()) === 0);
+  });
+
+  it('dead-letters an email event without an address at once, with the reason and no token', async () => {
+    const broken = { id: randomUUID(), ...tokenEvent(''), email: '' };
+    await publish(broken.id, 'password_reset.requested', broken);
+    await until(async () => (await pendingCount()) === 0 && (await redis.xlen(deadLetterKey(stream))) === 1);
+    const deadEntries = await redis.xrange(deadLetterKey(stream), '-', '+');
+    const dead = fieldMap(deadEntries[0]![1]);
+    expect([dead.get('id'), dead.get('error'), dead.get('attempts')]).toEqual([broken.id, 'email event without address or token', '1']);
+    expect(dead.get('error')).not.toContain(broken.token);
   });
 });

@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('startNotificationsService', () => {
   it('updates the preferences of the user the gateway vouches for, over HTTP', async () => {
-    const env = loadEnv(notificationsEnvSchema, { NODE_ENV: 'test', NOTIFICATIONS_DATABASE_URL: database.url });
+    const env = loadEnv(notificationsEnvSchema, { NODE_ENV: 'test', NOTIFICATIONS_DATABASE_URL: database.url, TIMESCALE_DATABASE_URL: database.url });
     const service = await startNotificationsService({ env, logger: createLogger('notifications-start-test', 'silent'), port: 0 });
     try {
       const identity = await signIdentity({ userId: randomUUID(), role: 'USER' }, env.GATEWAY_IDENTITY_SECRET);
@@ -43,6 +43,7 @@ describe('startNotificationsService', () => {
     const env = loadEnv(notificationsEnvSchema, {
       NODE_ENV: 'test',
       NOTIFICATIONS_DATABASE_URL: database.url,
+      TIMESCALE_DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
       NEXANEST_NAMESPACE: namespace,
     });
@@ -75,6 +76,7 @@ describe('startNotificationsService', () => {
     const env = loadEnv(notificationsEnvSchema, {
       NODE_ENV: 'test',
       NOTIFICATIONS_DATABASE_URL: database.url,
+      TIMESCALE_DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
       NEXANEST_NAMESPACE: namespace,
     });

@@ -1,4 +1,5 @@
 import { requireSignedInUser } from '@nexanest/graphql';
+import { deleteMyAccount } from '../account-deletion.ts';
 import { loginUser, registerUser, type RegisterInput } from '../accounts.ts';
 import { setUserRole } from '../admin.ts';
 import { createApiKey, revokeApiKey, type CreateApiKeyInput } from '../api-keys.ts';
@@ -22,4 +23,5 @@ export const Mutation = {
     createApiKey(ctx.deps, requireSignedInUser(ctx.identity).userId, args.input),
   revokeApiKey: (_: unknown, args: { id: string }, ctx: AuthContext) => revokeApiKey(ctx.deps, requireSignedInUser(ctx.identity).userId, args.id),
   setUserRole: (_: unknown, args: { userId: string; role: UserRow['role'] }, ctx: AuthContext) => setUserRole(ctx.deps, ctx.identity, args.userId, args.role),
+  deleteMyAccount: (_: unknown, args: { password: string }, ctx: AuthContext) => deleteMyAccount(ctx.deps, ctx.identity, args.password),
 };

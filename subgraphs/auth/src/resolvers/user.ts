@@ -1,5 +1,6 @@
 import { canSeeUser, type AuthContext } from '../context.ts';
 import type { UserRow } from '../db/schema/index.ts';
+import { startExport } from '../personal-data.ts';
 
 /**
  * A User reaches these resolvers only as the caller themself (me, register, login) or through
@@ -19,4 +20,5 @@ export const User = {
     return profile;
   },
   apiKeys: (user: UserRow, _args: unknown, ctx: AuthContext) => (canSeeUser(ctx.identity, user.id) ? ctx.loaders.apiKeysByUserId.load(user.id) : []),
+  personalData: (user: UserRow, _args: unknown, ctx: AuthContext) => startExport(ctx.deps, ctx.identity, user.id),
 };

@@ -1,5 +1,5 @@
 /** Kinds of email the notifications service sends; stored in `outbound_emails.kind`. */
-export type EmailKind = 'email_verification' | 'password_reset' | 'price_alert';
+export type EmailKind = 'email_verification' | 'password_reset' | 'price_alert' | 'security_alert';
 
 /** Emails auth asks for; their addresses are the ones auth knows for the user. */
 export const ADDRESS_SOURCE_KINDS: readonly EmailKind[] = ['email_verification', 'password_reset'];
@@ -11,7 +11,7 @@ export interface RenderedEmail {
 
 /** The verification or reset email for a one-time token. The result contains the token: never log it. */
 export function renderTokenEmail(
-  kind: Exclude<EmailKind, 'price_alert'>,
+  kind: 'email_verification' | 'password_reset',
   input: { appUrl: string; token: string; expiresAt?: string | undefined },
 ): RenderedEmail {
   const base = input.appUrl.replace(/\/+$/, '');

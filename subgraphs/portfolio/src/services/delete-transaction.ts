@@ -6,6 +6,7 @@ import { cashOf, changesHolding, replayPosition, type TransactionType } from '..
 import { isUuid } from '../ids.ts';
 import { lockOwnedPortfolio, requireActive, type Tx } from './portfolio-lock.ts';
 import { ruled } from './ruled.ts';
+import { enqueueEvent, TRANSACTION_DELETED } from '../events/outbox.ts';
 
 /**
  * Deletes one of the caller's ledger entries and rebuilds what it fed: the symbol's holding, by
@@ -34,6 +35,7 @@ export async function deleteTransaction(db: PortfolioDb, identity: Identity, tra
     if (!entry) throw notFound('Transaction');
     if (changesHolding(entry.type as TransactionType) && entry.symbol) await rebuildHolding(tx, entry.portfolioId, entry.symbol);
     if (!cashOf([entry.amount]).isZero()) await rebuildCash(tx, entry.portfolioId, entry.currency);
+    await enqueueEvent(tx, TRANSACTION_DELETED, { userId: identity.userId.toLowerCase(), portfolioId: entry.portfolioId, transactionId: entry.id });
     return { portfolioId: entry.portfolioId };
   });
 }

@@ -4,6 +4,7 @@ import type { PortfolioDb } from '../db/index.ts';
 import { portfolioAccess, portfolios, type PortfolioRow } from '../db/schema/index.ts';
 import type { AuthClient } from '../auth-client.ts';
 import { isUuid } from '../ids.ts';
+import { enqueueEvent, PORTFOLIO_ACCESS_GRANTED, PORTFOLIO_ACCESS_REVOKED } from '../events/outbox.ts';
 
 const EMAIL_MAX = 320;
 
@@ -40,13 +41,24 @@ export async function grantPortfolioAccess(
 ): Promise<PortfolioRow> {
   const portfolio = await getOwnedPortfolio(db, identity, portfolioId);
   const advisor = await getAdvisor(auth, identity, advisorEmail);
-  await db
-    .insert(portfolioAccess)
-    .values({ portfolioId: portfolio.id, ownerId: identity.userId, advisorId: advisor.id })
-    .onConflictDoUpdate({
-      target: [portfolioAccess.portfolioId, portfolioAccess.advisorId],
-      set: { revokedAt: null, grantedAt: sql`case when ${portfolioAccess.revokedAt} is null then ${portfolioAccess.grantedAt} else now() end` },
-    });
+  await db.transaction(async (tx) => {
+    const [before] = await tx
+      .select({ revokedAt: portfolioAccess.revokedAt })
+      .from(portfolioAccess)
+      .where(and(eq(portfolioAccess.portfolioId, portfolio.id), eq(portfolioAccess.advisorId, advisor.id)))
+      .for('update');
+    await tx
+      .insert(portfolioAccess)
+      .values({ portfolioId: portfolio.id, ownerId: identity.userId, advisorId: advisor.id })
+      .onConflictDoUpdate({
+        target: [portfolioAccess.portfolioId, portfolioAccess.advisorId],
+        set: { revokedAt: null, grantedAt: sql`case when ${portfolioAccess.revokedAt} is null then ${portfolioAccess.grantedAt} else now() end` },
+      });
+    // Granting what is already granted changes nothing and announces nothing.
+    if (!before || before.revokedAt !== null) {
+      await enqueueEvent(tx, PORTFOLIO_ACCESS_GRANTED, { ownerId: identity.userId, advisorId: advisor.id, portfolioId: portfolio.id });
+    }
+  });
   return portfolio;
 }
 
@@ -60,9 +72,15 @@ export async function revokePortfolioAccess(
 ): Promise<PortfolioRow> {
   const portfolio = await getOwnedPortfolio(db, identity, portfolioId);
   const advisor = await getAdvisor(auth, identity, advisorEmail);
-  await db
-    .update(portfolioAccess)
-    .set({ revokedAt: sql`now()` })
-    .where(and(eq(portfolioAccess.portfolioId, portfolio.id), eq(portfolioAccess.advisorId, advisor.id), isNull(portfolioAccess.revokedAt)));
+  await db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(portfolioAccess)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(portfolioAccess.portfolioId, portfolio.id), eq(portfolioAccess.advisorId, advisor.id), isNull(portfolioAccess.revokedAt)))
+      .returning({ advisorId: portfolioAccess.advisorId });
+    if (revoked.length > 0) {
+      await enqueueEvent(tx, PORTFOLIO_ACCESS_REVOKED, { ownerId: identity.userId, advisorId: advisor.id, portfolioId: portfolio.id });
+    }
+  });
   return portfolio;
 }

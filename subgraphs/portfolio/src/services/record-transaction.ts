@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Decimal } from 'decimal.js';
-import { badInput, notFound, type Identity } from '@nexanest/graphql';
+import { badInput, notFound, type Identity, type MarketClient } from '@nexanest/graphql';
 import { isUniqueViolation } from '@nexanest/db';
 import type { PortfolioDb } from '../db/index.ts';
 import { cashBalances, holdings, transactions, type TransactionRow } from '../db/schema/index.ts';
@@ -15,9 +15,9 @@ import {
   type TransactionType,
 } from '../domain/index.ts';
 import { isUuid } from '../ids.ts';
-import type { MarketClient } from '../market-client.ts';
 import { lockOwnedPortfolio, requireActive, type Tx } from './portfolio-lock.ts';
 import { ruled } from './ruled.ts';
+import { enqueueEvent, TRANSACTION_RECORDED } from '../events/outbox.ts';
 
 export interface RecordTransactionInput {
   portfolioId: string;
@@ -106,6 +106,17 @@ export async function recordTransaction(
         })
         .returning();
       if (!row) throw new Error('insert into transactions returned no row');
+      await enqueueEvent(tx, TRANSACTION_RECORDED, {
+        userId: identity.userId.toLowerCase(),
+        portfolioId,
+        transactionId: row.id,
+        type: row.type,
+        symbol: row.symbol,
+        quantity: row.quantity,
+        amount: row.amount,
+        currency: row.currency,
+        occurredAt: new Date(row.executedAt).toISOString(),
+      });
       // Cash may go negative: trackers commonly record buys without the deposits that funded them.
       if (!entry.amount.isZero()) {
         await tx

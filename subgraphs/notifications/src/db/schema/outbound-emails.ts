@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -19,8 +20,14 @@ export const outboundEmails = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** When the sender may try (again); a claimed email's lease ends then too. Null: at once. */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   },
-  (table) => [index('outbound_emails_to_address_created_at_idx').on(table.toAddress, table.createdAt)],
+  (table) => [
+    index('outbound_emails_to_address_created_at_idx').on(table.toAddress, table.createdAt),
+    // The sender's queue: unsent emails, by when they are due.
+    index('outbound_emails_unsent_idx').on(table.nextAttemptAt, table.createdAt).where(sql`${table.sentAt} is null`),
+  ],
 );
 
 export type OutboundEmailRow = typeof outboundEmails.$inferSelect;

@@ -6,3 +6,4 @@ export { portfolioAccess, type PortfolioAccessRow } from './portfolio-access.ts'
 export { watchlists, watchlistItems, type WatchlistRow, type WatchlistItemRow } from './watchlists.ts';
 export { goals, type GoalRow } from './goals.ts';
 export { allocationRules, type AllocationRuleRow } from './allocation-rules.ts';
+export { outboxEvents } from './outbox-events.ts';

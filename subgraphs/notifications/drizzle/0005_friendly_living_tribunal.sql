@@ -1,0 +1,2 @@
+ALTER TABLE "outbound_emails" ADD COLUMN "next_attempt_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "outbound_emails_unsent_idx" ON "outbound_emails" USING btree ("next_attempt_at","created_at") WHERE "outbound_emails"."sent_at" is null;
