@@ -7,9 +7,8 @@ import WebSocket from 'ws';
 import { createBus, type Bus } from '@nexanest/bus';
 import { createLogger, type ServiceHandle } from '@nexanest/graphql';
 import { loadMarketEnv, startMarketService } from '@nexanest/market';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, freePort, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
-import { freePort } from '../support/private-postgres.ts';
 
 /**
  * SIGTERM to the gateway as its own process (gateway/src/main.ts), over a real market service

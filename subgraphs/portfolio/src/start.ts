@@ -107,7 +107,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
-      observe: { pools: { portfolio: pool } },
+      observe: { pools: { portfolio: pool, portfolio_outbox: owner } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {
