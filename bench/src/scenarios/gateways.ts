@@ -162,7 +162,7 @@ async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subg
   } finally {
     await running.proc.stop();
   }
-  const summary = summariseProfile(dir);
+  const summary = summariseProfile(dir, settings.durationSeconds);
   log(`  profile: ${summary ? summary.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ') : 'none written'}`);
   return summary;
 }
