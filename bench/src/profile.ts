@@ -76,7 +76,10 @@ function countHits(profile: { nodes: ProfileNode[]; samples?: number[]; timeDelt
   }
   const times: number[] = [];
   let t = 0;
-  for (const delta of timeDeltas) times.push((t += delta));
+  for (const delta of timeDeltas) {
+    t += delta;
+    times.push(t);
+  }
   const from = t - lastSeconds * 1_000_000;
   samples.forEach((id, i) => {
     if ((times[i] ?? 0) >= from) hits.set(id, (hits.get(id) ?? 0) + 1);
