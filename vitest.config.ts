@@ -1,4 +1,11 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Fault tests that start and stop servers and processes of their own (a private Redis and
+ * PostgreSQL, restarted; the gateway as a process, signalled): `npm run test:faults`
+ * (vitest.faults.config.ts), which `.ci/run` runs after `npm test`.
+ */
+export const SLOW_FAULTS = ['test/faults/redis-restart.test.ts', 'test/faults/postgres-restart.test.ts', 'test/faults/shutdown.test.ts'];
 
 export default defineConfig({
   test: {
@@ -10,6 +17,7 @@ export default defineConfig({
       'schema/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    exclude: [...configDefaults.exclude, ...SLOW_FAULTS],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

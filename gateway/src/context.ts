@@ -29,6 +29,25 @@ export interface Caller {
 
 const refused = (message: string) => new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 
+/** The reason a signed-in request is refused while the session store (Redis) cannot be read. */
+export const SESSION_STORE_UNAVAILABLE = 'SESSION_STORE_UNAVAILABLE';
+
+/**
+ * Whether the session was revoked. When Redis cannot answer (a restart), the caller is refused
+ * rather than let through unchecked, with a coded error that says to try again (503).
+ */
+async function isRevoked(sessionId: string, deps: IdentityDeps): Promise<boolean> {
+  try {
+    return await deps.sessionRevocations.isRevoked(sessionId);
+  } catch {
+    throw new GraphQLError('Sign-in cannot be checked right now; try again shortly', {
+      extensions: { code: 'INTERNAL_SERVER_ERROR', reason: SESSION_STORE_UNAVAILABLE, http: { status: 503 } },
+    });
+  }
+}
+
+export const isSessionStoreUnavailable = (error: unknown) => error instanceof GraphQLError && error.extensions.reason === SESSION_STORE_UNAVAILABLE;
+
 /**
  * Reads `Authorization: Bearer <token>` or `x-api-key`. A credential that is present but bad
  * (forged, expired, logged out, revoked) is refused, never downgraded to anonymous.
@@ -38,7 +57,7 @@ export async function authenticate(credentials: { authorization?: string; apiKey
     const match = /^Bearer\s+(\S+)$/i.exec(credentials.authorization.trim());
     const claims = match?.[1] ? await verifyAccessToken(match[1], deps.accessTokenKeys) : null;
     if (!claims) throw refused('The access token is invalid or expired');
-    if (await deps.sessionRevocations.isRevoked(claims.sessionId)) throw refused('The session has ended; sign in again');
+    if (await isRevoked(claims.sessionId, deps)) throw refused('The session has ended; sign in again');
     return { identity: { userId: claims.userId, role: claims.role }, expiresAt: claims.expiresAt, sessionId: claims.sessionId };
   }
   if (credentials.apiKey) {
@@ -51,7 +70,7 @@ export async function authenticate(credentials: { authorization?: string; apiKey
 
 /** An open WebSocket re-checks its session before each operation: logout takes effect at once. */
 export async function requireLiveSession(caller: Caller | null, deps: IdentityDeps): Promise<void> {
-  if (caller?.sessionId && (await deps.sessionRevocations.isRevoked(caller.sessionId))) throw refused('The session has ended; sign in again');
+  if (caller?.sessionId && (await isRevoked(caller.sessionId, deps))) throw refused('The session has ended; sign in again');
   if (caller?.expiresAt && caller.expiresAt.getTime() <= Date.now()) throw refused('The access token has expired');
 }
 

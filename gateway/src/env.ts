@@ -41,6 +41,8 @@ export const gatewayEnvSchema = baseEnvSchema
       .int()
       .min(1024)
       .default(8 * 1024 * 1024),
+    /** On SIGTERM, requests in flight get this long to finish before their connections are closed. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** GraphiQL at `/` and, for a browser, at `/graphql`. Default: on, except in production. */
     GATEWAY_PLAYGROUND: z.enum(['on', 'off']).optional(),
   })

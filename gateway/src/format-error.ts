@@ -1,13 +1,15 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { createFormatError, type Logger } from '@nexanest/graphql';
+import { SESSION_STORE_UNAVAILABLE } from './context.ts';
 
 const APQ_HASH_MISMATCH = 'provided sha does not match query';
-const UPSTREAM_REASONS = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+// A subgraph whose database is restarting says so (packages/graphql's DATABASE_UNAVAILABLE).
+const UPSTREAM_REASONS = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'DATABASE_UNAVAILABLE']);
 
 /**
  * The gateway's error shaping: the shared rules (known codes pass, the rest is masked), plus
  * errors that came from a subgraph keep `serviceName`, so a client can tell which part failed,
- * and an unavailable subgraph keeps its (URL-free) message. Apollo's BAD_REQUEST answers as
+ * and an unavailable subgraph (or a subgraph's unavailable database) keeps its detail-free message. Apollo's BAD_REQUEST answers as
  * BAD_USER_INPUT.
  */
 export function createGatewayFormatError(logger: Logger) {
@@ -24,6 +26,10 @@ export function createGatewayFormatError(logger: Logger) {
     const apqMismatch = formatted.message === APQ_HASH_MISMATCH;
     if ((formatted.extensions?.code === 'BAD_REQUEST' || apqMismatch) && typeof serviceName !== 'string') {
       return { message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    // The gateway's own refusal while Redis (the session store) is away: coded, with a reason to retry.
+    if (formatted.extensions?.reason === SESSION_STORE_UNAVAILABLE && typeof serviceName !== 'string') {
+      return { message: formatted.message, extensions: { code: 'INTERNAL_SERVER_ERROR', reason: SESSION_STORE_UNAVAILABLE } };
     }
     const shaped = shared(formatted, error);
     if (typeof serviceName !== 'string') return shaped;

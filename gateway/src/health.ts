@@ -1,5 +1,5 @@
 import type express from 'express';
-import { probeRedis } from '@nexanest/bus';
+import { probeRedis, type RedisTarget } from '@nexanest/bus';
 import { type HealthCheck, type HealthReport, runHealthChecks } from '@nexanest/graphql';
 
 /** Which checks of the subgraphs' readiness reports each dependency endpoint gathers. */
@@ -8,7 +8,7 @@ const DEPENDENCY_CHECKS = { postgres: 'postgres', timescale: 'timescale', redis:
 export interface GatewayHealthOptions {
   subgraphUrls: Record<string, string>;
   /** The gateway's own Redis (session revocations); null when it runs without. */
-  redisUrl: string | null;
+  redis: RedisTarget | null;
   timeoutMs: number;
 }
 
@@ -40,7 +40,7 @@ export function mountGatewayHealth(app: express.Express, options: GatewayHealthO
     return Object.fromEntries(entries);
   };
   const ownRedis = (): Record<string, HealthCheck> =>
-    options.redisUrl ? { 'gateway.redis': () => probeRedis(options.redisUrl as string, options.timeoutMs).then(requireTrue) } : {};
+    options.redis ? { 'gateway.redis': () => probeRedis(options.redis as RedisTarget, options.timeoutMs).then(requireTrue) } : {};
   const send = (res: express.Response, report: HealthReport) => res.status(report.status === 'ok' ? 200 : 503).json(report);
 
   app.get('/health/ready', async (_req, res) => {

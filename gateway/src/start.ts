@@ -2,11 +2,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import { reenterRequestId, requestIdMiddleware, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { reenterRequestId, requestIdMiddleware, singleKey, trackHttpRequests, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { mountGatewayHealth } from './health.ts';
 import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
-import { createSessionRevocations, type SessionRevocations } from '@nexanest/bus';
+import { createSessionRevocations, redisTarget, type SessionRevocations } from '@nexanest/bus';
 import { playgroundEnabled, queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
 import { createBodyErrorHandler } from './limits/body-errors.ts';
 import { createPlaygroundRouter } from './playground/playground-router.ts';
@@ -39,7 +39,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     apqCacheBytes: env.APQ_CACHE_BYTES,
   });
   // Revocations are read from Redis DB 2, or shared in-process with auth in single-process mode.
-  const ownRevocations = options.sessionRevocations ? null : createSessionRevocations({ redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE });
+  const ownRevocations = options.sessionRevocations ? null : createSessionRevocations({ redisUrl: redisTarget(env), namespace: env.NEXANEST_NAMESPACE });
   const identity: IdentityDeps = {
     accessTokenKeys: singleKey(env.JWT_SECRET),
     identitySecret: env.GATEWAY_IDENTITY_SECRET,
@@ -51,6 +51,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   app.disable('x-powered-by');
   app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
+  const requests = trackHttpRequests(httpServer);
   const ws = attachWebSocketServer({
     httpServer,
     ...server,
@@ -63,7 +64,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  mountGatewayHealth(app, { subgraphUrls: server.subgraphUrls, redisUrl: env.REDIS_URL ?? null, timeoutMs: env.HEALTH_TIMEOUT_MS });
+  mountGatewayHealth(app, { subgraphUrls: server.subgraphUrls, redis: redisTarget(env), timeoutMs: env.HEALTH_TIMEOUT_MS });
   const { metrics } = server;
   metrics.gauge('graphql_ws_connections', 'Open WebSocket connections.', [], (set) => set({}, ws.connections()));
   metrics.gauge('graphql_subscriptions_active', 'Active subscriptions (subscribers) and the distinct resolutions they share (groups).', ['kind'], (set) => {
@@ -100,12 +101,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     name: 'gateway',
     url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}/graphql`,
     port,
+    /**
+     * Graceful: no new connections; subscriptions complete and sockets close 1001 (Going Away);
+     * requests in flight get up to SHUTDOWN_GRACE_MS to finish before their connections close.
+     */
     async close() {
+      const drained = requests.drain(env.SHUTDOWN_GRACE_MS);
       await ws.close();
+      await drained;
       await server.apollo.stop();
       await ownRevocations?.close();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

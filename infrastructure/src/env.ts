@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv } from '@nexanest/config';
+import { loadEnv, redisClusterNodes } from '@nexanest/config';
 
 const DATABASE_VARS = {
   auth: 'AUTH_DATABASE_URL',
@@ -14,6 +14,8 @@ export const launcherEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   REDIS_URL: z.string().url().optional(),
+  /** A Redis Cluster instead of one Redis (see packages/config). */
+  REDIS_CLUSTER_NODES: redisClusterNodes(),
   /** Where the embedded PostgreSQL keeps its data. */
   NEXANEST_DATA_DIR: z.string().default('.data'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(5433),

@@ -1,5 +1,5 @@
 import { createPool, ensureDatabase } from '@nexanest/db';
-import { createBus, createSessionRevocations, type Bus } from '@nexanest/bus';
+import { clusterNodesSetting, createBus, createSessionRevocations, type Bus, type RedisTarget } from '@nexanest/bus';
 import type { Logger, ServiceHandle } from '@nexanest/graphql';
 import { loadEnv } from '@nexanest/config';
 import { authEnvSchema, createAdvisorGrantCheck, startAuthService } from '@nexanest/auth';
@@ -20,8 +20,8 @@ export interface DatabaseUrls {
 
 export interface StackOptions {
   databases: DatabaseUrls;
-  /** null: the in-process bus (single-process mode only). */
-  redisUrl: string | null;
+  /** A Redis URL or a cluster; null: the in-process bus (single-process mode only). */
+  redisUrl: RedisTarget | null;
   /** Environment the services read their other settings from (secrets, NODE_ENV, ...). */
   env: NodeJS.ProcessEnv;
   /** 'standard' uses the configured ports (default 8000-8006); 'ephemeral' lets the OS pick (tests). */
@@ -57,7 +57,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ANALYTICS_DATABASE_URL: databases.analytics,
     NOTIFICATIONS_DATABASE_URL: databases.notifications,
     TIMESCALE_DATABASE_URL: databases.timescale,
-    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    ...redisSettings(options.redisUrl),
     MARKET_SIMULATOR: options.simulator ? 'on' : 'off',
   };
   const port = (configured: number) => (options.ports === 'standard' ? configured : 0);
@@ -100,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         port: port(portfolioEnv.PORTFOLIO_PORT),
         authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
       }),
-      startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT) }),
+      startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT), portfolioUrl: () => late.portfolio }),
       startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),
     ]);
     // Whatever did start is stopped again if another one failed.
@@ -141,4 +141,11 @@ async function seedMarket(env: ReturnType<typeof loadMarketEnv>, days: number): 
   } finally {
     await pool.close();
   }
+}
+
+/** The environment that makes each service use `target`. */
+function redisSettings(target: RedisTarget | null): NodeJS.ProcessEnv {
+  if (!target) return {};
+  if (typeof target === 'string') return { REDIS_URL: target };
+  return { REDIS_CLUSTER_NODES: clusterNodesSetting(target), ...(target.url ? { REDIS_URL: target.url } : {}) };
 }

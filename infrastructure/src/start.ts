@@ -1,7 +1,7 @@
 // npm start: the whole supergraph in one process, on embedded PostgreSQL unless URLs are given.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { probeRedis } from '@nexanest/bus';
+import { describeRedis, probeRedis, redisTarget } from '@nexanest/bus';
 import { createLogger } from '@nexanest/graphql';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
 import { databasesOn, externalDatabases, loadLauncherEnv } from './env.ts';
@@ -28,7 +28,7 @@ if (!external) {
   });
 }
 
-const redisUrl = env.REDIS_URL ?? ((await probeRedis(LOCAL_REDIS)) ? LOCAL_REDIS : null);
+const redisUrl = redisTarget(env) ?? ((await probeRedis(LOCAL_REDIS)) ? LOCAL_REDIS : null);
 if (!redisUrl) say('warning: no Redis reachable; using the in-process bus (this single process only).');
 
 say('Migrating, seeding and starting services...');
@@ -54,7 +54,7 @@ say(`  gateway (HTTP + WebSocket)  ${stack.gatewayUrl}`);
 const playground = env.GATEWAY_PLAYGROUND ?? (env.NODE_ENV === 'production' ? 'off' : 'on');
 if (playground === 'on') say(`  playground (GraphiQL)       ${stack.gatewayUrl.replace(/\/graphql$/, '/')}`);
 for (const [name, url] of Object.entries(stack.services)) say(`  ${name.padEnd(27)} ${url}`);
-say(`  redis                       ${redisUrl ?? 'in-process bus'}`);
+say(`  redis                       ${redisUrl ? describeRedis(redisUrl) : 'in-process bus'}`);
 say(`  postgres                    ${external ? 'external (from *_DATABASE_URL)' : `embedded on 127.0.0.1:${env.EMBEDDED_PG_PORT}`}`);
 say(`  market simulator            ${env.MARKET_SIMULATOR}`);
 say(`Demo sign-in: demo@nexanest.local / NEXANEST_DEMO_PASSWORD (default demo_dev_password). Ctrl-C stops everything.`);

@@ -210,9 +210,9 @@ describe('query attacks against the default limits', () => {
     expect({ status, code: body.errors?.[0]?.extensions?.code }).toEqual({ status: 413, code: 'BAD_USER_INPUT' });
   });
 
-  it('answers a 900 kB string argument with a coded error or data, and keeps serving', async () => {
+  it('answers a 900 kB search text with BAD_USER_INPUT before it reaches SQL, and keeps serving', async () => {
     const { body } = await send({ query: 'query($q: String!) { searchInstruments(query: $q, first: 10) { symbol } }', variables: { q: '%'.repeat(900_000) } });
-    for (const error of body.errors ?? []) expect(['BAD_USER_INPUT']).toContain(error.extensions?.code);
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(await stillServes()).toBe(true);
   });
 });

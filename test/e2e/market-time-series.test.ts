@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
 import { Redis } from 'ioredis';
 import { testRedisUrl } from '@nexanest/testing';
+import { latestPriceKey } from '@nexanest/market';
 import { operation } from '../support/operations.ts';
 import { adminClient, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -96,7 +97,7 @@ describe('market time series through the gateway', () => {
     await admin.request(operation('IngestPrices'), { ticks: [{ symbol: 'AMZN', price: '181.75', time }] });
     const redis = new Redis(testRedisUrl(), { db: 1 });
     try {
-      const cached = JSON.parse((await redis.get(`${stack.namespace}:price:latest:AMZN`)) ?? '{}') as { price?: string; time?: string };
+      const cached = JSON.parse((await redis.get(latestPriceKey(stack.namespace, 'AMZN'))) ?? '{}') as { price?: string; time?: string };
       expect(cached).toMatchObject({ price: '181.75', time });
     } finally {
       redis.disconnect();

@@ -69,6 +69,18 @@ describe('metrics and request ids', () => {
     expect(gateway).toContain('process_resident_memory_bytes');
     const portfolio = (await get(new URL('/metrics', stack.services.portfolio).toString())).body;
     expect(portfolio).toMatch(/graphql_operations_total\{[^}]*service="portfolio"[^}]*\} [1-9]/);
+    // Every subgraph reports its pools; notifications also the events stream's consumer groups.
+    expect(portfolio).toMatch(/db_pool_connections\{[^}]*pool="portfolio"[^}]*state="open"[^}]*\} [1-9]/);
+    for (const [name, pool] of [
+      ['auth', 'auth'],
+      ['market', 'timescale'],
+      ['analytics', 'analytics'],
+      ['notifications', 'notifications'],
+    ] as const) {
+      expect((await get(new URL('/metrics', stack.services[name]).toString())).body).toMatch(new RegExp(`db_pool_max_connections\\{[^}]*pool="${pool}"`));
+    }
+    const notifications = (await get(new URL('/metrics', stack.services.notifications).toString())).body;
+    expect(notifications).toMatch(/redis_stream_group_lag\{[^}]*group="notifications"[^}]*\} \d/);
   });
 
   it('keeps a well-formed request id from the client and makes one otherwise', async () => {

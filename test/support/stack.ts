@@ -1,4 +1,5 @@
 import { createTestDatabase, dropRedisNamespace, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import type { RedisClusterTarget } from '@nexanest/bus';
 import { createLogger } from '@nexanest/graphql';
 import { createGatewayClient, startStack, type GatewayClient, type Stack } from '@nexanest/infrastructure';
 
@@ -14,24 +15,39 @@ export interface TestStack extends Stack {
   teardown(): Promise<void>;
 }
 
+export interface StartTestStackOptions {
+  demoHistoryDays?: number;
+  /** false: the in-process bus; a cluster target: a private Redis cluster of the test's own. */
+  redis?: boolean | RedisClusterTarget;
+  /** A Redis of the test's own (fault tests); default TEST_REDIS_URL. */
+  redisUrl?: string;
+  /** A PostgreSQL server of the test's own (fault tests), as a URL of its admin database; default TEST_DATABASE_URL. */
+  databaseServerUrl?: string;
+  /** Extra settings for every service. */
+  env?: Record<string, string>;
+}
+
 /**
  * The whole supergraph on fresh, uniquely named databases and a unique Redis namespace, on
- * ephemeral ports; teardown stops it and drops the databases.
+ * ephemeral ports (on the shared Redis, or on a private cluster when one is given); teardown
+ * stops it and drops the databases.
  */
-export async function startTestStack(options: { demoHistoryDays?: number; redis?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(options: StartTestStackOptions = {}): Promise<TestStack> {
   const names = ['auth', 'portfolio', 'analytics', 'notifications', 'timescale'] as const;
-  const databases: TestDatabase[] = await Promise.all(names.map((name) => createTestDatabase(name)));
+  const databases: TestDatabase[] = await Promise.all(names.map((name) => createTestDatabase(name, options.databaseServerUrl)));
+  const redisUrl = options.redis === false ? null : typeof options.redis === 'object' ? options.redis : (options.redisUrl ?? testRedisUrl());
   const [auth, portfolio, analytics, notifications, timescale] = databases.map((db) => db.url) as [string, string, string, string, string];
   const namespace = uniqueName('nn_test');
   const stack = await startStack({
     databases: { auth, portfolio, analytics, notifications, timescale },
-    redisUrl: options.redis === false ? null : testRedisUrl(),
+    redisUrl,
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       NEXANEST_NAMESPACE: namespace,
       NEXANEST_ADMIN_PASSWORD: ADMIN_PASSWORD,
       MARKET_SIMULATOR: 'off',
+      ...options.env,
     },
     ports: 'ephemeral',
     demoHistoryDays: options.demoHistoryDays ?? 5,
@@ -47,7 +63,8 @@ export async function startTestStack(options: { demoHistoryDays?: number; redis?
     async teardown() {
       await stack.stop();
       await Promise.all(databases.map((db) => db.drop()));
-      if (options.redis !== false) await dropRedisNamespace(namespace);
+      // A cluster is the test's own, and goes with it.
+      if (typeof redisUrl === 'string') await dropRedisNamespace(namespace, redisUrl);
     },
   };
 }

@@ -3,7 +3,6 @@ import type { PlanNode } from '@apollo/query-planner';
 import type { ExecutionResult } from 'graphql';
 import type { Identity, Logger } from '@nexanest/graphql';
 import type { GatewayContext } from '../context.ts';
-import { createBoundedQueue, type BoundedQueue } from './bounded-queue.ts';
 import { resolveEvent, upstreamFailure } from './execute-subscription.ts';
 import { identityKey, servicesOf, stableJson } from './keys.ts';
 import { EVENT_SOURCE, type SubscriptionPlan, type SubscriptionPlanner } from './planner.ts';
@@ -20,9 +19,21 @@ export interface SubscriptionHubDeps {
    * that only touches these is resolved once per event for every subscriber, signed in or not.
    */
   identityFreeServices: ReadonlySet<string>;
-  /** Events a subscriber may have waiting before the oldest are dropped. */
+  /** Events a group may have waiting while it resolves the previous one, before the oldest are dropped. */
   queueLimit: number;
+  /** An event's result as the JSON payload clients receive (errors formatted); once per group and event. */
+  serialize(result: ExecutionResult): string;
   logger: Logger;
+}
+
+/** Where a subscriber's events go: its outbox (see socket-outbox.ts). */
+export interface HubSubscriber {
+  /** One event's payload, serialised once for every subscriber of the group. */
+  push(payloadJson: string): void;
+  /** No more events: the stream ended (upstream completed or failed, or the gateway is closing). */
+  end(): void;
+  /** Events the subscriber lost by reading too slowly. */
+  readonly dropped: number;
 }
 
 interface Group {
@@ -30,7 +41,7 @@ interface Group {
   variables: Record<string, unknown>;
   /** The identity the group's fetches carry: null for identity-free plans. */
   identity: Identity | null;
-  subscribers: Set<BoundedQueue<ExecutionResult>>;
+  subscribers: Set<HubSubscriber>;
   stopUpstream: () => void;
   /** Events waiting while the previous one is resolved; bounded like a subscriber's queue. */
   pending: ExecutionResult[];
@@ -46,15 +57,17 @@ const pick = (variables: Record<string, unknown>, names: readonly string[] = [])
  * Every subscription of a gateway goes through one hub. Subscribers with the same operation,
  * variables and relevant identity form a group: the group has one upstream subscription (itself
  * shared with other groups that send the same one) and resolves each event ONCE — entity
- * fetches included — then hands the result to each subscriber's bounded queue. A subscriber that
- * reads slowly loses its oldest events; it never delays the group or the other subscribers.
+ * fetches included — then serialises the result once and hands the same JSON to each subscriber's
+ * outbox. A subscriber that reads slowly loses its oldest events; it never delays the group or the
+ * other subscribers.
  */
 export function createSubscriptionHub(deps: SubscriptionHubDeps) {
   const groups = new Map<string, Group>();
   const identityFree = (services: Iterable<string>) => [...services].every((name) => name === EVENT_SOURCE || deps.identityFreeServices.has(name));
 
   const deliver = (group: Group, result: ExecutionResult) => {
-    for (const subscriber of group.subscribers) subscriber.push(result);
+    const payload = deps.serialize(result);
+    for (const subscriber of group.subscribers) subscriber.push(payload);
   };
 
   const drain = (key: string, group: Group) => {
@@ -83,8 +96,9 @@ export function createSubscriptionHub(deps: SubscriptionHubDeps) {
     if (groups.get(key) !== group) return;
     groups.delete(key);
     group.stopUpstream();
-    for (const subscriber of group.subscribers) {
-      if (last) subscriber.push(last);
+    const payload = last ? deps.serialize(last) : null;
+    for (const subscriber of [...group.subscribers]) {
+      if (payload) subscriber.push(payload);
       subscriber.end();
     }
   };
@@ -113,23 +127,25 @@ export function createSubscriptionHub(deps: SubscriptionHubDeps) {
   };
 
   return {
-    /** One subscriber's stream of results; `return()` (client completes or disconnects) leaves the group. */
-    subscribe(plan: SubscriptionPlan, planKey: string, variables: Record<string, unknown>, identity: Identity | null): AsyncIterableIterator<ExecutionResult> {
+    /**
+     * Adds a subscriber to its group (opening the group if needed). Returns how it leaves: the
+     * client completed or disconnected, or its stream ended.
+     */
+    subscribe(plan: SubscriptionPlan, planKey: string, variables: Record<string, unknown>, identity: Identity | null, subscriber: HubSubscriber): () => void {
       // perEvent is always a Sequence (see planner.ts), never a Subscription node.
       const services = servicesOf(plan.perEvent.node as PlanNode | undefined, new Set([plan.primary.serviceName]));
       const groupIdentity = identityFree(services) ? null : identity;
       const key = `${planKey}|${stableJson(variables)}|${identityKey(groupIdentity)}`;
       const group = groups.get(key) ?? openGroup(key, plan, variables, groupIdentity);
-      const queue = createBoundedQueue<ExecutionResult>(deps.queueLimit, () => {
-        group.subscribers.delete(queue);
-        if (queue.dropped > 0) deps.logger.debug({ dropped: queue.dropped }, 'slow subscriber lost its oldest events');
+      group.subscribers.add(subscriber);
+      return () => {
+        if (!group.subscribers.delete(subscriber)) return;
+        if (subscriber.dropped > 0) deps.logger.debug({ dropped: subscriber.dropped }, 'slow subscriber lost its oldest events');
         if (group.subscribers.size === 0 && groups.get(key) === group) {
           groups.delete(key);
           group.stopUpstream();
         }
-      });
-      group.subscribers.add(queue);
-      return queue;
+      };
     },
     /** Groups (distinct resolutions per event) and subscribers, for tests and metrics. */
     stats: () => ({ groups: groups.size, subscribers: [...groups.values()].reduce((sum, group) => sum + group.subscribers.size, 0) }),

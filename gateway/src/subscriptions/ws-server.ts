@@ -1,15 +1,24 @@
 import type http from 'node:http';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, print, type ExecutionResult, type GraphQLFormattedError, type ValidationRule } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { ServiceMap } from '@apollo/gateway';
 import type { Identity, Logger } from '@nexanest/graphql';
-import { authenticate, type Caller, createGatewayContext, type GatewayContext, type IdentityDeps, requireLiveSession } from '../context.ts';
+import {
+  authenticate,
+  type Caller,
+  createGatewayContext,
+  type GatewayContext,
+  type IdentityDeps,
+  isSessionStoreUnavailable,
+  requireLiveSession,
+} from '../context.ts';
 import { validateWithLimits } from '../limits/validate-with-limits.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 import { createSharedUpstreams } from './shared-upstreams.ts';
+import { createSocketOutbox, webSocketTransport } from './socket-outbox.ts';
 import { createSubscriptionHub } from './subscription-hub.ts';
 
 /** Subgraphs whose answers do not depend on who asks: market's prices and reference data are public. */
@@ -38,6 +47,12 @@ interface ConnectionState {
   expiry: NodeJS.Timeout | undefined;
 }
 
+/** What graphql-ws hands the execute and subscribe hooks: the connection and the subscription's id. */
+interface SocketContext {
+  extra: Extra;
+  id: string;
+}
+
 const asFormatted = (error: unknown): GraphQLFormattedError => (error instanceof GraphQLError ? error.toJSON() : (error as GraphQLFormattedError));
 
 /**
@@ -46,12 +61,16 @@ const asFormatted = (error: unknown): GraphQLFormattedError => (error instanceof
  * like any HTTP request. Identity comes from `authorization` in connection_init.
  */
 export function attachWebSocketServer(deps: WsServerDeps) {
-  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  // No per-message compression (ws's default, stated): small JSON ticks gain little, and deflate
+  // costs CPU and a zlib context per client.
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', perMessageDeflate: false });
   const upstreams = createSharedUpstreams({
     urls: deps.subgraphUrls,
     identityToken: (identity) => deps.identity.sign(identity),
     keepAliveMs: deps.heartbeatMs,
   });
+  const formatResult = (result: ExecutionResult): ExecutionResult =>
+    result.errors ? ({ ...result, errors: result.errors.map((e) => deps.formatError(asFormatted(e), e)) } as unknown as ExecutionResult) : result;
   const hub = createSubscriptionHub({
     planner: deps.planner,
     serviceMap: deps.serviceMap,
@@ -59,6 +78,7 @@ export function attachWebSocketServer(deps: WsServerDeps) {
     contextFor: (identity) => createGatewayContext(identity, deps.identity),
     identityFreeServices: IDENTITY_FREE_SUBGRAPHS,
     queueLimit: deps.subscriberQueueLimit,
+    serialize: (result) => JSON.stringify(formatResult(result)),
     logger: deps.logger,
   });
   const heartbeat = startHeartbeat(wss, deps.heartbeatMs);
@@ -68,8 +88,6 @@ export function attachWebSocketServer(deps: WsServerDeps) {
     if (!state) throw new Error('connection was not initialised');
     return state;
   };
-  const formatResult = (result: ExecutionResult): ExecutionResult =>
-    result.errors ? ({ ...result, errors: result.errors.map((e) => deps.formatError(asFormatted(e), e)) } as unknown as ExecutionResult) : result;
 
   /** An error result when the connection's session was logged out or its token expired. */
   const sessionEnded = async (state: ConnectionState): Promise<ExecutionResult | null> => {
@@ -90,7 +108,9 @@ export function attachWebSocketServer(deps: WsServerDeps) {
         let caller: Caller | null;
         try {
           caller = await authenticate({ authorization: typeof header === 'string' ? header : undefined }, deps.identity);
-        } catch {
+        } catch (error) {
+          // Redis is away: 1013 Try Again Later, which graphql-ws clients retry (4403 they would not).
+          if (isSessionStoreUnavailable(error)) ctx.extra.socket.close(1013, 'Sign-in cannot be checked right now');
           return false; // closes with 4403 Forbidden: a bad token is refused, not downgraded
         }
         const identity = caller?.identity ?? null;
@@ -107,13 +127,23 @@ export function attachWebSocketServer(deps: WsServerDeps) {
         const state = states.get(ctx.extra);
         clearTimeout(state?.expiry);
       },
+      // Events do not pass through graphql-ws: the outbox writes them to the socket itself (one
+      // serialisation per group and event); graphql-ws sees an iterator that ends with the stream.
       subscribe: async (args) => {
-        const state = stateOf((args.contextValue as { extra: object }).extra);
+        const { extra, id } = args.contextValue as SocketContext;
+        const state = stateOf(extra);
         const ended = await sessionEnded(state);
         if (ended) return ended;
         const planKey = `${args.operationName ?? ''}:${print(args.document)}`;
         const plan = deps.planner.plan(args.document, args.operationName ?? undefined, planKey);
-        return hub.subscribe(plan, planKey, (args.variableValues ?? {}) as Record<string, unknown>, state.identity);
+        let leave = () => {};
+        const outbox = createSocketOutbox(webSocketTransport(extra.socket, extra.request.socket), {
+          id,
+          limit: deps.subscriberQueueLimit,
+          onReturn: () => leave(),
+        });
+        leave = hub.subscribe(plan, planKey, (args.variableValues ?? {}) as Record<string, unknown>, state.identity, outbox);
+        return outbox;
       },
       execute: async (args) => {
         const state = stateOf((args.contextValue as { extra: object }).extra);
@@ -126,7 +156,7 @@ export function attachWebSocketServer(deps: WsServerDeps) {
         if (response.body.kind !== 'single') throw new Error('incremental delivery is not supported over WebSocket');
         return response.body.singleResult as ExecutionResult;
       },
-      context: (ctx) => ({ extra: ctx.extra }),
+      context: (ctx, id): SocketContext => ({ extra: ctx.extra, id }),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result as ExecutionResult),
     },
     wss,

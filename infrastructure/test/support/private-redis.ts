@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,13 @@ export interface PrivateRedis {
   dir: string;
   /** Runs fn with a client on logical database `db`, disconnected afterwards. */
   use<T>(db: number, fn: (client: Redis) => Promise<T>): Promise<T>;
+  /**
+   * Stops the server and waits until the process is gone: `save` writes its data first (with AOF
+   * on, the AOF is kept either way); `wipe` empties the data folder (a server that comes back empty).
+   */
+  halt(options: { save: boolean; wipe?: boolean }): Promise<void>;
+  /** Starts it again on the same port and folder, and waits until it has loaded its data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +60,7 @@ export async function startPrivateRedis(options: { appendonly?: boolean } = {}):
   args.push('--repl-diskless-sync-delay', '0', '--pidfile', join(dir, 'redis.pid'), '--logfile', join(dir, 'redis.log'));
   await run('redis-server', args);
   await waitForPing(port);
+  const pidfile = join(dir, 'redis.pid');
   return {
     url: `redis://127.0.0.1:${port}`,
     startCommand: ['redis-server', ...args.map((arg) => `'${arg}'`)].join(' '),
@@ -64,6 +73,16 @@ export async function startPrivateRedis(options: { appendonly?: boolean } = {}):
       } finally {
         client.disconnect();
       }
+    },
+    async halt({ save, wipe }) {
+      await run('redis-cli', ['-p', String(port), 'SHUTDOWN', save ? 'SAVE' : 'NOSAVE']).catch(() => undefined);
+      // redis-server removes its pidfile as it exits; the port is free after that.
+      for (let attempt = 0; attempt < 200 && existsSync(pidfile); attempt++) await new Promise((resolve) => setTimeout(resolve, 25));
+      if (wipe) for (const entry of await readdir(dir)) if (entry !== 'redis.log') await rm(join(dir, entry), { recursive: true, force: true });
+    },
+    async restart() {
+      await run('redis-server', args);
+      await waitForPing(port);
     },
     async stop() {
       await run('redis-cli', ['-p', String(port), 'SHUTDOWN', 'NOSAVE']).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
 import { createChannelFanout } from './channel-fanout.ts';
+import { connectRedis, type RedisTarget } from './redis.ts';
 
 export type Subscription = () => void;
 
@@ -13,17 +13,22 @@ export interface Bus {
 }
 
 /**
- * Redis pub/sub when a URL is given; otherwise an in-process emitter that only reaches
- * services running in the same process (the single-process `npm start` mode).
+ * Redis pub/sub when Redis is given (a URL or a cluster, see `redisTarget`); otherwise an
+ * in-process emitter that only reaches services running in the same process (the
+ * single-process `npm start` mode).
+ *
+ * On a cluster this is classic PUBLISH/SUBSCRIBE, chosen over sharded pub/sub: the cluster
+ * forwards every message to every node, so the subscriber may sit on any node and channels need
+ * no hash tags. The cost is cluster-bus traffic per message, acceptable at our channel rates.
  */
-export function createBus(options: { redisUrl: string | null; namespace: string }): Bus {
+export function createBus(options: { redisUrl: RedisTarget | null; namespace: string }): Bus {
   const name = (channel: string) => `${options.namespace}:${channel}`;
   if (!options.redisUrl) return createInProcessBus(name);
-  const publisher = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+  const publisher = connectRedis(options.redisUrl, 0, { maxRetriesPerRequest: 2 });
   // No CLIENT SETINFO on the subscriber: in ioredis 5.8.2+ that handshake can race a SUBSCRIBE
   // sent while connecting ("Connection in subscriber mode, only subscriber commands may be
   // used"), and the connection then drops and loses the messages of the gap (redis/ioredis#2037).
-  const subscriber = new Redis(options.redisUrl, { disableClientInfo: true });
+  const subscriber = connectRedis(options.redisUrl, 0, { disableClientInfo: true, maxRetriesPerRequest: 20 });
   publisher.on('error', () => {});
   subscriber.on('error', () => {});
   const fanout = createChannelFanout({

@@ -1,5 +1,18 @@
 export { createBus, type Bus, type Subscription } from './bus.ts';
-export { connectRedis, probeRedis, type Redis } from './redis.ts';
+export {
+  clusterNodesSetting,
+  connectRedis,
+  describeRedis,
+  isClusterTarget,
+  probeRedis,
+  redisTarget,
+  scanKeys,
+  type Redis,
+  type RedisClientOptions,
+  type RedisClusterNode,
+  type RedisClusterTarget,
+  type RedisTarget,
+} from './redis.ts';
 export { createChannelFanout } from './channel-fanout.ts';
 export {
   createSessionRevocations,
@@ -26,3 +39,4 @@ export {
 export { createStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './streams/stream-consumer.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './streams/outbox-relay.ts';
 export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type TransactionalDb } from './streams/idempotency.ts';
+export { readStreamGroups } from './stream-groups.ts';

@@ -1,4 +1,4 @@
-import { connectRedis, type Redis } from './redis.ts';
+import { connectRedis, type Redis, type RedisTarget } from './redis.ts';
 import { ACCESS_TOKEN_TTL_SECONDS } from '@nexanest/graphql';
 
 /** Redis logical database that holds sessions state (the platform guide: 2 = sessions). */
@@ -59,8 +59,8 @@ export function createInMemorySessionRevocations(now: () => number = Date.now): 
   };
 }
 
-/** Redis-backed when a URL is configured, in-process otherwise. */
-export function createSessionRevocations(options: { redisUrl: string | null | undefined; namespace: string }): SessionRevocations {
+/** Redis-backed when Redis is configured (a URL or a cluster), in-process otherwise. */
+export function createSessionRevocations(options: { redisUrl: RedisTarget | null | undefined; namespace: string }): SessionRevocations {
   if (!options.redisUrl) return createInMemorySessionRevocations();
   const redis = connectRedis(options.redisUrl, SESSIONS_REDIS_DB);
   redis.on('error', () => {});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisClusterNodes } from './redis-cluster-nodes.ts';
 
 /**
  * Development-only secrets. They let `npm start` work with no setup, and production refuses
@@ -30,6 +31,11 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Unset means: try redis://127.0.0.1:6379, else fall back to the in-process bus. */
   REDIS_URL: z.string().url().optional(),
+  /**
+   * Seed nodes of a Redis Cluster (`host:port,...`). Set, it replaces the single Redis: REDIS_URL
+   * then only lends its user, password and scheme (rediss: TLS) to every node.
+   */
+  REDIS_CLUSTER_NODES: redisClusterNodes(),
   /** Prefix of every Redis key and channel, so several stacks can share one Redis. */
   NEXANEST_NAMESPACE: z
     .string()
@@ -47,7 +53,7 @@ export const isProduction = (env: { NODE_ENV: string }) => env.NODE_ENV === 'pro
 
 /**
  * Production refuses development defaults: every dev secret must be replaced, and each listed
- * setting must have a value. (Database URLs and REDIS_URL are required in production by
+ * setting must have a value. (Database URLs and REDIS_URL, or REDIS_CLUSTER_NODES, are required in production by
  * `loadEnv` itself, on the raw environment.) Apply with `.superRefine(productionGuard([...]))`.
  */
 export function productionGuard(requiredUrls: readonly string[] = []) {

@@ -18,12 +18,13 @@ function shapeOf(schema: z.ZodTypeAny): Record<string, z.ZodTypeAny> {
  */
 function missingInProduction(schema: z.ZodTypeAny, source: NodeJS.ProcessEnv): string[] {
   if (source.NODE_ENV !== 'production') return [];
-  // A plain optional URL (no development default, e.g. a read replica) stays optional everywhere.
+  // A plain optional URL (no development default, e.g. a read replica) stays optional everywhere;
+  // REDIS_CLUSTER_NODES stands in for REDIS_URL.
   return Object.entries(shapeOf(schema))
     .filter(([key, field]) => key === 'REDIS_URL' || (key.endsWith('_DATABASE_URL') && !(field instanceof z.ZodOptional)))
     .map(([key]) => key)
-    .filter((key) => !source[key])
-    .map((key) => `  - ${key}: required in production`);
+    .filter((key) => !source[key] && !(key === 'REDIS_URL' && source.REDIS_CLUSTER_NODES))
+    .map((key) => `  - ${key}: required in production${key === 'REDIS_URL' ? ' (or REDIS_CLUSTER_NODES)' : ''}`);
 }
 
 /**

@@ -54,3 +54,26 @@ describe('loadEnv', () => {
     expect(() => loadEnv(z.object({ JWT_SECRET: baseEnvSchema.shape.JWT_SECRET }), { JWT_SECRET: 'short' })).toThrow(/at least 32/);
   });
 });
+
+describe('REDIS_CLUSTER_NODES', () => {
+  const production = { NODE_ENV: 'production', AUTH_DATABASE_URL: 'postgres://db/auth', ...strongSecrets };
+
+  it('parses host:port seed nodes, IPv6 in brackets, spaces around commas', () => {
+    const env = loadEnv(schema, { REDIS_CLUSTER_NODES: 'redis-a:7000, 10.0.0.2:7001,[::1]:7002' });
+    expect(env.REDIS_CLUSTER_NODES).toEqual([
+      { host: 'redis-a', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+      { host: '::1', port: 7002 },
+    ]);
+    expect(loadEnv(schema, {}).REDIS_CLUSTER_NODES).toBeUndefined();
+  });
+
+  it.each(['redis-a', 'redis-a:0', 'redis-a:70000', 'redis://a:7000', 'a:7000,,b:7001', ':7000'])('refuses %j and names the setting', (value) => {
+    expect(() => loadEnv(schema, { REDIS_CLUSTER_NODES: value })).toThrow(/REDIS_CLUSTER_NODES: expected host:port/);
+  });
+
+  it('stands in for REDIS_URL in production', () => {
+    expect(() => loadEnv(schema, production)).toThrow(/REDIS_URL: required in production \(or REDIS_CLUSTER_NODES\)/);
+    expect(loadEnv(schema, { ...production, REDIS_CLUSTER_NODES: 'r1:7000,r2:7000' }).REDIS_CLUSTER_NODES).toHaveLength(2);
+  });
+});

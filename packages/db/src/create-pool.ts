@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { createPoolUsage, type PoolUsage } from './pool-usage.ts';
 import { statementCounter } from './statement-counter.ts';
 
 export type Sql = postgres.Sql;
@@ -9,6 +10,8 @@ export interface Pool<TSchema extends Record<string, unknown> = Record<string, n
   sql: Sql;
   /** drizzle over the same connections. */
   db: PostgresJsDatabase<TSchema>;
+  /** Connections open, in use, idle and waiting now (for /metrics). */
+  usage(): PoolUsage;
   close(): Promise<void>;
 }
 
@@ -22,16 +25,22 @@ export interface PoolOptions<TSchema extends Record<string, unknown>> {
 
 /** One pool per service and database. NUMERIC stays a string: no JS number ever holds money. */
 export function createPool<TSchema extends Record<string, unknown>>(options: PoolOptions<TSchema>): Pool<TSchema> {
-  const sql = postgres(options.url, {
+  const usage = createPoolUsage(options.max);
+  const client = postgres(options.url, {
     max: options.max,
     idle_timeout: 30,
     connect_timeout: 5,
+    // Reconnect attempts after a lost connection: postgres.js waits up to 20 s by default (3^n/100 s),
+    // and every query queued for that connection waits too. Capped at 1 s, a request during a
+    // database restart fails fast (DATABASE_UNAVAILABLE) and the pool is back within a second of it.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
     connection: { application_name: options.applicationName },
-    debug: () => {
-      statementCounter.count++;
-    },
+    ...usage.hooks(() => {
+      statementCounter.record(options.applicationName);
+    }),
   });
+  const sql = usage.track(client);
   const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
-  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+  return { sql, db, usage: usage.usage, close: () => client.end({ timeout: 5 }) };
 }

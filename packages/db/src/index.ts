@@ -1,4 +1,5 @@
 export { createPool, type Pool, type Sql } from './create-pool.ts';
+export type { PoolUsage } from './pool-usage.ts';
 export { migrateDatabase } from './migrate.ts';
 export { ensureDatabase, dropDatabase, withDatabase } from './admin.ts';
 export { statementCounter } from './statement-counter.ts';

@@ -52,6 +52,9 @@ export function createRequestScope<TSchema extends Record<string, unknown>>(pool
             if (!started) reject(error);
             else throw error;
           });
+        // end() awaits `done`; until then a failure (the connection lost mid-request) must not
+        // count as unhandled, which would end the process.
+        done.catch(() => {});
       });
       return begun;
     },

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
+import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './database-unavailable.ts';
 
 /** The contract's closed set of error codes that our own code raises. */
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL_SERVER_ERROR';
@@ -36,7 +37,8 @@ export const conflict = (message: string) => new AppError('CONFLICT', message);
 /**
  * The one place errors are shaped for clients: known codes pass with their message, anything
  * else (driver errors with SQL and parameters, bugs) becomes a bare INTERNAL_SERVER_ERROR and is
- * logged with its detail on the server side only.
+ * logged with its detail on the server side only. An unreachable database is INTERNAL_SERVER_ERROR
+ * with `reason: DATABASE_UNAVAILABLE` and a message that says so (no detail).
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -45,7 +47,13 @@ export function createFormatError(logger: Logger) {
       const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
+    const cause = unwrapResolverError(error);
+    if (isDatabaseUnavailable(cause)) {
+      // Expected during a database restart: one line without the driver's detail, and a reason the client can act on.
+      logger.warn({ path: formatted.path, code: (cause as { code?: unknown }).code }, 'database unavailable');
+      return { ...DATABASE_UNAVAILABLE, ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...DATABASE_UNAVAILABLE.extensions } };
+    }
+    logger.error({ err: cause, path: formatted.path }, 'unexpected error');
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),

@@ -1,4 +1,5 @@
 export { AppError, badInput, notFound, unauthenticated, forbidden, conflict, createFormatError, type ErrorCode } from './errors.ts';
+export { isDatabaseUnavailable, DATABASE_UNAVAILABLE } from './database-unavailable.ts';
 export { DecimalScalar, DateTimeScalar, parseDecimal, parseDateTime } from './scalars.ts';
 export { money, isCurrencyCode, MONEY_SCALE, type Money } from './money.ts';
 export { signIdentity, verifyIdentity, IDENTITY_HEADER, type Identity } from './identity.ts';
@@ -15,12 +16,26 @@ export {
   API_KEY_VERIFY_PATH,
   ADVISOR_LOOKUP_PATH,
   ADVISOR_CLIENTS_PATH,
+  LEDGER_DIGESTS_PATH,
+  LEDGER_PATH,
+  FX_HISTORY_PATH,
   INTERNAL_SIGNATURE_HEADER,
   CLIENT_IP_HEADER,
   CLIENT_IP_SIGNATURE_HEADER,
 } from './internal-signature.ts';
 export { stopOnSignals } from './stop-on-signals.ts';
+export { trackHttpRequests, DEFAULT_SHUTDOWN_GRACE_MS, type HttpDrain } from './http-drain.ts';
+export {
+  createMarketClient,
+  MarketUnavailableError,
+  type DailyCloses,
+  type MarketClient,
+  type MarketClientOptions,
+  type MarketInstrument,
+  type MarketQuote,
+} from './market-client.ts';
 export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError, type HttpApp, type InternalAnswer, type LateUrl } from './internal-call.ts';
 export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId, requestIdMiddleware, reenterRequestId } from './observability/request-id.ts';
 export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';
 export { runHealthChecks, type HealthCheck, type HealthReport } from './observability/health.ts';
+export { observeStores, type PoolUsageSource, type StoreObservations, type StreamGroupInfo } from './observability/store-metrics.ts';

@@ -18,6 +18,12 @@ export const API_KEY_VERIFY_PATH = '/internal/api-keys/verify';
 export const ADVISOR_LOOKUP_PATH = '/internal/users/advisor';
 /** Path of portfolio's grant check: POST `{ "advisorId", "ownerIds": [...] }`, signed body; 200 `{ ownerIds }`. */
 export const ADVISOR_CLIENTS_PATH = '/internal/advisor-clients';
+/** Portfolio's ledger fingerprints for analytics: POST `{ "after"?, "limit", "portfolioIds"? }`; 200 `{ portfolios: [...] }`. */
+export const LEDGER_DIGESTS_PATH = '/internal/analytics/ledger-digests';
+/** One portfolio's whole ledger for analytics: POST `{ "portfolioId" }`; 200 `{ portfolio, transactions }` or 404. */
+export const LEDGER_PATH = '/internal/analytics/ledger';
+/** Market's daily FX history: POST `{ "pairs": [{ "from", "to" }], "fromDay", "toDay" }`; 200 `{ rates }`. */
+export const FX_HISTORY_PATH = '/internal/fx-history';
 /** Header carrying the body's signature. */
 export const INTERNAL_SIGNATURE_HEADER = 'x-nexanest-internal';
 /** End client's IP, forwarded by the gateway; trusted only with a valid signature. */

@@ -9,7 +9,9 @@ import type { GraphQLSchema } from 'graphql';
 import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import { type HealthCheck, runHealthChecks } from './observability/health.ts';
 import { metricsOf } from './observability/metrics.ts';
+import { observeStores, type StoreObservations } from './observability/store-metrics.ts';
 import { reenterRequestId, requestIdMiddleware } from './observability/request-id.ts';
+import { DEFAULT_SHUTDOWN_GRACE_MS, trackHttpRequests } from './http-drain.ts';
 
 export interface ListenOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -28,6 +30,10 @@ export interface ListenOptions<TContext extends BaseContext> {
   readiness?: Record<string, HealthCheck>;
   /** Time each readiness check gets. Default 2 s. */
   healthTimeoutMs?: number;
+  /** On close, requests in flight get this long to finish. Default 10 s. */
+  shutdownGraceMs?: number;
+  /** Database pools and Redis streams reported on /metrics at each scrape. */
+  observe?: StoreObservations;
 }
 
 export interface RunningServer {
@@ -43,6 +49,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   // Every log line of the request carries its id (from the gateway, or made here).
   app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
+  const requests = trackHttpRequests(httpServer);
   let disposeWs: (() => Promise<void>) | undefined;
   let wss: WebSocketServer | undefined;
   if (options.subscriptions) {
@@ -71,6 +78,7 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   });
   const metrics = metricsOf(options.apollo);
   if (metrics) {
+    if (options.observe) observeStores(metrics, options.observe);
     app.get('/metrics', async (_req, res) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
@@ -97,12 +105,13 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   return {
     url: `http://${host}:${port}/graphql`,
     port,
+    /** Graceful: no new connections, subscriptions end, requests in flight finish (within the grace time). */
     async close() {
+      const drained = requests.drain(options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS);
       await disposeWs?.();
       wss?.close();
+      await drained;
       await options.apollo.stop();
-      httpServer.closeAllConnections();
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }

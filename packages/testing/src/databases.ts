@@ -16,10 +16,10 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates a uniquely named database on the test server; `drop` removes it. */
-export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+/** Creates a uniquely named database on the test server (or on `server`); `drop` removes it. */
+export async function createTestDatabase(prefix: string, server = testServerUrl()): Promise<TestDatabase> {
   const name = uniqueName(`nn_test_${prefix}`).toLowerCase();
-  const url = new URL(testServerUrl());
+  const url = new URL(server);
   url.pathname = `/${name}`;
   await ensureDatabase(url.toString());
   return { url: url.toString(), name, drop: () => dropDatabase(url.toString()) };

@@ -1,7 +1,6 @@
-import type { Identity } from '@nexanest/graphql';
+import type { Identity, MarketClient } from '@nexanest/graphql';
 import type { Sql } from '@nexanest/db';
 import { createLoaders, type Loaders } from './loaders.ts';
-import type { MarketClient } from './market-client.ts';
 
 export interface AnalyticsDeps {
   /** postgres.js client of the time-series database (schema analytics_ts). */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { baseEnvSchema, databaseUrl, poolSize, port, productionGuard } from '@nexanest/config';
+import { baseEnvSchema, databaseUrl, loadEnv, poolSize, port, productionGuard } from '@nexanest/config';
 
 const DEV_MARKET_SUBGRAPH_URL = 'http://127.0.0.1:8003/graphql';
+const DEV_PORTFOLIO_SUBGRAPH_URL = 'http://127.0.0.1:8002/graphql';
 
 /**
  * The analytics service's settings. MARKET_SUBGRAPH_URL gets its development default only after
@@ -26,8 +27,19 @@ export const analyticsEnvSchema = baseEnvSchema
     ANALYTICS_RISK_FREE_RATE: z.coerce.number().min(-1).max(1).default(0.02),
     /** How long benchmark closes and FX rates from market are reused across requests. */
     ANALYTICS_MARKET_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+    /** The portfolio subgraph's own endpoint: its signed ledger routes feed the snapshot builder. */
+    PORTFOLIO_SUBGRAPH_URL: z.string().url().optional(),
+    /** How often the snapshot builder looks for changed ledgers and new days; 0 = only the CLI builds. */
+    ANALYTICS_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   })
-  .superRefine(productionGuard(['ANALYTICS_DATABASE_URL', 'TIMESCALE_DATABASE_URL', 'MARKET_SUBGRAPH_URL']))
-  .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));
+  .superRefine(productionGuard(['ANALYTICS_DATABASE_URL', 'TIMESCALE_DATABASE_URL', 'MARKET_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL']))
+  .transform((env) => ({
+    ...env,
+    MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL,
+    PORTFOLIO_SUBGRAPH_URL: env.PORTFOLIO_SUBGRAPH_URL ?? DEV_PORTFOLIO_SUBGRAPH_URL,
+  }));
 
 export type AnalyticsEnv = z.infer<typeof analyticsEnvSchema>;
+
+/** Validates the environment once, at boot (or when a CLI starts); throws ConfigError naming what to fix. */
+export const loadAnalyticsEnv = (source: NodeJS.ProcessEnv = process.env): AnalyticsEnv => loadEnv(analyticsEnvSchema, source);

@@ -1,5 +1,14 @@
 import { hostname } from 'node:os';
-import { connectRedis, createStreamConsumer, EVENTS_REDIS_DB, eventsStreamKey, routeByTopic, type Redis, type StreamConsumer } from '@nexanest/bus';
+import {
+  connectRedis,
+  createStreamConsumer,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  routeByTopic,
+  type Redis,
+  type RedisTarget,
+  type StreamConsumer,
+} from '@nexanest/bus';
 import type { Sql } from '@nexanest/db';
 import type { Logger } from '@nexanest/graphql';
 import { eraseUserAnalytics } from './personal-data.ts';
@@ -36,11 +45,11 @@ export function createAnalyticsErasureConsumer(options: {
 /** Starts the erasure consumer with a Redis client of its own; `stop` releases it. */
 export async function startAnalyticsErasure(options: {
   sql: { analytics: Sql; timescale: Sql };
-  redisUrl: string;
+  redis: RedisTarget;
   namespace: string;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
-  const redis = connectRedis(options.redisUrl, EVENTS_REDIS_DB);
+  const redis = connectRedis(options.redis, EVENTS_REDIS_DB);
   redis.on('error', (error) => options.logger.warn({ err: { message: error.message } }, 'redis error (erasure)'));
   const consumer = createAnalyticsErasureConsumer({ sql: options.sql, redis, namespace: options.namespace, logger: options.logger });
   try {

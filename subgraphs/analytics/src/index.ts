@@ -6,3 +6,5 @@ export { migrateAnalytics } from './migrate.ts';
 export { recordSnapshot, listSnapshotSeries, type SnapshotRow } from './snapshots-store.ts';
 export { withReturns, snapshotRange, type SnapshotInterval, type SnapshotPoint, type SnapshotSeriesPoint } from './domain/snapshot-series.ts';
 export { schema as analyticsSchema } from './db/index.ts';
+export { createSnapshotBuilder, type SnapshotBuilder, type PlannedBuild, type BuildOutcome } from './builder/snapshot-builder.ts';
+export { createPortfolioLedgerClient, type PortfolioLedgerClient } from './builder/portfolio-ledger-client.ts';

@@ -4,7 +4,7 @@ import { loadBenchmarkSeries, type BenchmarkKey } from './benchmark-series.ts';
 import type { BenchmarkSeries } from './domain/benchmark.ts';
 import { performanceWindow, type PerformanceRange } from './domain/performance-range.ts';
 import type { SnapshotInterval, SnapshotPoint } from './domain/snapshot-series.ts';
-import type { MarketClient } from './market-client.ts';
+import type { MarketClient } from '@nexanest/graphql';
 import { listWindowPoints } from './performance-store.ts';
 import { listSnapshotSeries } from './snapshots-store.ts';
 

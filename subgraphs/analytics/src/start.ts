@@ -1,16 +1,25 @@
+import { redisTarget } from '@nexanest/bus';
 import { createPool, ensureDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createPortfolioLedgerClient } from './builder/portfolio-ledger-client.ts';
+import { createSnapshotBuilder } from './builder/snapshot-builder.ts';
+import { startSnapshotJob } from './builder/snapshot-job.ts';
 import { createAnalyticsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
 import { startAnalyticsErasure } from './erasure-consumer.ts';
 import { migrateAnalytics } from './migrate.ts';
-import { createMarketClient } from './market-client.ts';
 import { createAnalyticsServer } from './server.ts';
 
 /** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */
-export async function startAnalyticsService(options: { env: AnalyticsEnv; logger: Logger; port?: number }): Promise<ServiceHandle> {
+export async function startAnalyticsService(options: {
+  env: AnalyticsEnv;
+  logger: Logger;
+  port?: number;
+  /** Overrides PORTFOLIO_SUBGRAPH_URL (single-process stacks learn portfolio's port late). */
+  portfolioUrl?: LateUrl;
+}): Promise<ServiceHandle> {
   const { env, logger } = options;
   const production = isProduction(env);
   if (!production) {
@@ -34,11 +43,20 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
       ? createPool({ url: env.ANALYTICS_READ_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'nexanest-analytics-reads' })
       : timescale;
     if (reads !== timescale) pools.push(reads);
+    const market = createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS, secret: env.GATEWAY_IDENTITY_SECRET });
+    const builder = createSnapshotBuilder({
+      analytics: analytics.db,
+      timescale: timescale.sql,
+      portfolio: createPortfolioLedgerClient({ url: options.portfolioUrl ?? env.PORTFOLIO_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
+      market,
+      logger,
+    });
     // Erasure (user.deleted) writes to the primaries, never the replica.
-    if (env.REDIS_URL) {
+    const redis = redisTarget(env);
+    if (redis) {
       erasure = await startAnalyticsErasure({
         sql: { analytics: analytics.sql, timescale: timescale.sql },
-        redisUrl: env.REDIS_URL,
+        redis,
         namespace: env.NEXANEST_NAMESPACE,
         logger,
       });
@@ -51,20 +69,23 @@ export async function startAnalyticsService(options: { env: AnalyticsEnv; logger
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createAnalyticsContext({
         timescaleSql: reads.sql,
-        market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS }),
+        market,
         riskFreeRate: env.ANALYTICS_RISK_FREE_RATE,
       }),
+      observe: { pools: { analytics, timescale, ...(reads !== timescale ? { timescale_replica: reads } : {}) } },
       readiness: {
         postgres: () => analytics.sql`select 1`,
         timescale: () => timescale.sql`select 1`,
         ...(reads !== timescale ? { 'timescale.replica': () => reads.sql`select 1` } : {}),
       },
     });
+    const job = startSnapshotJob(builder, { intervalMs: env.ANALYTICS_SNAPSHOT_INTERVAL_MS, logger });
     logger.info({ url: running.url }, 'analytics subgraph listening');
     return {
       name: 'analytics',
       url: running.url,
       async close() {
+        await job.stop();
         await running.close();
         await closePools();
       },

@@ -14,9 +14,14 @@ const production = {
 describe('analytics settings', () => {
   it("refuses to boot in production without market's endpoint", () => {
     expect(() => loadEnv(analyticsEnvSchema, production)).toThrow(/MARKET_SUBGRAPH_URL/);
-    expect(loadEnv(analyticsEnvSchema, { ...production, MARKET_SUBGRAPH_URL: 'http://market:8003/graphql' }).MARKET_SUBGRAPH_URL).toBe(
+    const withPortfolio = { ...production, PORTFOLIO_SUBGRAPH_URL: 'http://portfolio:8002/graphql' };
+    expect(loadEnv(analyticsEnvSchema, { ...withPortfolio, MARKET_SUBGRAPH_URL: 'http://market:8003/graphql' }).MARKET_SUBGRAPH_URL).toBe(
       'http://market:8003/graphql',
     );
+  });
+
+  it("refuses to boot in production without portfolio's endpoint (the snapshot builder's ledger)", () => {
+    expect(() => loadEnv(analyticsEnvSchema, { ...production, MARKET_SUBGRAPH_URL: 'http://market:8003/graphql' })).toThrow(/PORTFOLIO_SUBGRAPH_URL/);
   });
 
   it('defaults to the local market, a 2% risk-free rate and a 60 s market cache in development', () => {

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBus, type Bus } from '@nexanest/bus';
 import { createPool, type Pool } from '@nexanest/db';
-import { createLogger, type Identity } from '@nexanest/graphql';
+import { createLogger, type Identity, createMarketClient, type MarketClient } from '@nexanest/graphql';
 import { marketEnvSchema, seedDemoMarketData, startMarketService, type MarketServiceHandle } from '@nexanest/market';
 import { createTestDatabase, dropRedisNamespace, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
 import { createAnalyticsContext } from '../src/context.ts';
-import { createMarketClient, type MarketClient } from '../src/market-client.ts';
 import { migrateAnalytics } from '../src/migrate.ts';
 import { createAnalyticsServer } from '../src/server.ts';
 import { recordSnapshot } from '../src/snapshots-store.ts';
@@ -113,7 +112,17 @@ beforeAll(async () => {
     marketCalls++;
     return fetch(input, init);
   };
-  marketClient = createMarketClient({ url: market.url, fetch: counting });
+  marketClient = createMarketClient({ url: market.url, fetch: counting, secret: marketEnv.GATEWAY_IDENTITY_SECRET });
+  // USD/EUR history for the EUR benchmark test (market's own table, on its monthly partitions).
+  await market.pool.sql`select market_data.ensure_monthly_partitions('currency_rates', '2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z')`;
+  for (const [date, rate] of [
+    ['2025-06-02', '0.90'],
+    ['2025-06-03', '0.91'],
+    ['2025-06-04', '0.92'],
+    ['2025-06-05', '0.93'],
+    ['2025-06-06', '0.95'],
+  ])
+    await market.pool.sql`insert into market_data.currency_rates (base, quote, time, rate) values ('USD', 'EUR', ${`${date}T21:00:00Z`}, ${rate as string})`;
 
   const A_POINTS = [
     ['2025-06-24', '1000', '0'],
@@ -167,10 +176,19 @@ describe('Portfolio.performance', () => {
     expect(answer!.performance.moneyWeightedReturn).toBeCloseTo(0.039584, 10);
   });
 
-  it("converts the benchmark into a EUR portfolio's base currency at market's latest rate (the ratio is SPY's own)", async () => {
+  it("converts the benchmark into a EUR portfolio's base currency at each day's rate: (101.9898 x 0.95) / (100 x 0.90) - 1", async () => {
     const { answer, errors } = await ask(owner, { id: B, baseCurrency: 'EUR' }, { range: 'ONE_MONTH' });
     expect(errors).toEqual([]);
-    expect(answer!.performance.benchmarkReturn).toBeCloseTo(0.019898, 12);
+    // USD/EUR 0.90 on 2 June, 0.95 on 6 June: SPY's +1.9898% in USD is +7.6559% in EUR.
+    expect(answer!.performance.benchmarkReturn).toBeCloseTo((101.9898 * 0.95) / (100 * 0.9) - 1, 12);
+    const series = await ask(owner, { id: B, baseCurrency: 'EUR' }, { range: 'ONE_MONTH', interval: 'DAY' });
+    expect(series.answer!.performanceSeries![1]!.benchmarkReturn).toBeCloseTo((101 * 0.91) / (100 * 0.9) - 1, 12);
+  });
+
+  it('answers a null benchmark return for a base currency market has no rate for on those days', async () => {
+    const { answer, errors } = await ask(owner, { id: B, baseCurrency: 'CHF' }, { range: 'ONE_MONTH' });
+    expect(errors).toEqual([]);
+    expect(answer!.performance.benchmarkReturn).toBeNull();
   });
 
   it('answers a null benchmark return, not an error, for a benchmark market does not know', async () => {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '@nexanest/db';
-import { createLogger, type Identity } from '@nexanest/graphql';
+import { createLogger, type Identity, createMarketClient } from '@nexanest/graphql';
 import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
 import { createAnalyticsContext } from '../src/context.ts';
 import { migrateAnalytics } from '../src/migrate.ts';
 import { createAnalyticsServer } from '../src/server.ts';
-import { createMarketClient } from '../src/market-client.ts';
 import { recordSnapshot } from '../src/snapshots-store.ts';
 
 const SNAPSHOTS = `query($reps: [_Any!]!, $from: DateTime!, $to: DateTime!, $interval: SnapshotInterval!) {

@@ -1,5 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, type StreamConsumer } from '@nexanest/bus';
+import {
+  connectRedis,
+  createOutboxRelay,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  type OutboxRelay,
+  type Redis,
+  redisTarget,
+  type StreamConsumer,
+} from '@nexanest/bus';
 import { createPool, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, singleKey, type Logger, type ServiceHandle } from '@nexanest/graphql';
@@ -37,8 +46,10 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
   if (!production) await ensureDatabase(env.AUTH_DATABASE_URL);
   const pool = createPool({ url: env.AUTH_DATABASE_URL, max: env.AUTH_DB_POOL_SIZE, schema, applicationName: 'nexanest-auth' });
   const clients: Redis[] = [];
+  const target = redisTarget(env);
   const redis = (db: number) => {
-    const client = connectRedis(env.REDIS_URL!, db);
+    if (!target) throw new Error('no Redis configured');
+    const client = connectRedis(target, db);
     client.on('error', (error) => logger.warn({ err: { message: error.message }, db }, 'redis error'));
     clients.push(client);
     return client;
@@ -53,7 +64,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       if (created) logger.info({ email: BOOTSTRAP_ADMIN_EMAIL }, 'created bootstrap admin');
     }
     const namespace = env.NEXANEST_NAMESPACE;
-    const sessions = env.REDIS_URL ? redis(SESSIONS_REDIS_DB) : null;
+    const sessions = target ? redis(SESSIONS_REDIS_DB) : null;
     const deps: AuthDeps = {
       db: pool.db,
       sql: pool.sql,
@@ -72,7 +83,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
         },
       }),
     };
-    if (env.REDIS_URL) {
+    if (target) {
       relay = createOutboxRelay({
         sql: pool.sql,
         redis: redis(EVENTS_REDIS_DB),
@@ -96,6 +107,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       createContext: createAuthContext(deps, currentClientIp),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
+      observe: { pools: { auth: pool } },
     });
     logger.info({ url: running.url }, 'auth subgraph listening');
     return {

@@ -17,3 +17,4 @@ export { createSimulator, type Simulator, type SimulatorOptions } from './feeds/
 export type { PriceFeed } from './feeds/price-feed.ts';
 export type { TickInput } from './domain/tick-validation.ts';
 export { listReferenceInstruments } from './reference-data.ts';
+export { latestPriceKey, MARKET_REDIS_DB } from './cache/latest-price-cache.ts';

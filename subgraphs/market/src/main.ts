@@ -1,4 +1,4 @@
-import { createBus } from '@nexanest/bus';
+import { createBus, redisTarget } from '@nexanest/bus';
 import { createLogger, stopOnSignals } from '@nexanest/graphql';
 import { loadMarketEnv } from './env.ts';
 import { startMarketService } from './start.ts';
@@ -6,7 +6,7 @@ import { startMarketService } from './start.ts';
 // Standalone process: env -> logger -> bus -> service -> graceful shutdown.
 const env = loadMarketEnv();
 const logger = createLogger('market', env.LOG_LEVEL);
-const bus = createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
+const bus = createBus({ redisUrl: redisTarget(env), namespace: env.NEXANEST_NAMESPACE });
 const service = await startMarketService({ env, logger, bus });
 
 stopOnSignals(async () => {

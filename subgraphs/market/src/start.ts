@@ -1,7 +1,8 @@
-import { type Bus, probeRedis } from '@nexanest/bus';
+import { type Bus, probeRedis, redisTarget } from '@nexanest/bus';
 import { createPool, migrateDatabase, type Pool } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { mountFxHistoryRoute } from './internal/fx-history-route.ts';
 import { fileURLToPath } from 'node:url';
 import { createContextFactory } from './context.ts';
 import { createPartitionCache } from './db/partitions.ts';
@@ -44,13 +45,14 @@ export async function prepareMarketDatabase(pool: Pool): Promise<void> {
 export async function startMarketService(options: MarketServiceOptions): Promise<MarketServiceHandle> {
   const { env, logger, bus } = options;
   const pool = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'market' });
+  const redis = redisTarget(env);
   let latestPriceCache: LatestPriceCache | null = null;
   let retention: ReturnType<typeof startTickRetention> | undefined;
   try {
     await prepareMarketDatabase(pool);
     const storage = { mode: await detectTimeSeriesMode(pool.sql), partitions: createPartitionCache() };
     if (storage.mode === 'timescaledb') await refreshHistoricalCandles(pool.sql);
-    latestPriceCache = env.REDIS_URL ? createLatestPriceCache({ redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger }) : null;
+    latestPriceCache = redis ? createLatestPriceCache({ redisUrl: redis, namespace: env.NEXANEST_NAMESPACE, logger }) : null;
     if (latestPriceCache) await warmLatestPriceCache(pool, latestPriceCache);
     const retentionDays = env.MARKET_TICK_RETENTION_DAYS || null;
     retention = startTickRetention({
@@ -80,9 +82,11 @@ export async function startMarketService(options: MarketServiceOptions): Promise
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: createContextFactory(deps),
       subscriptions: { schema: server.schema },
+      routes: (app) => mountFxHistoryRoute(app, { sql: pool.sql, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      observe: { pools: { timescale: pool } },
       readiness: {
         timescale: () => pool.sql`select 1`,
-        ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),
+        ...(redis ? { redis: () => probeRedis(redis).then((ok) => ok || Promise.reject(new Error('no answer'))) } : {}),
       },
     });
     const simulator = env.MARKET_SIMULATOR === 'on' ? startSimulator(pool, ingest, env, logger) : null;

@@ -91,6 +91,12 @@ describe('search, indices and FX', () => {
     expect(byName.data?.searchInstruments).toEqual([{ symbol: 'MSFT' }]);
   });
 
+  it('refuses a search text longer than 100 characters with BAD_USER_INPUT', async () => {
+    const result = await run(`{ searchInstruments(query: "${'%'.repeat(101)}") { symbol } }`);
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.data).toBeNull();
+  });
+
   it('lists indices with their latest level and move', async () => {
     const result = await run(`{ marketIndices { symbol name value change changePercent time } }`);
     const spx = result.data?.marketIndices.find((index: { symbol: string }) => index.symbol === 'SPX');

@@ -27,7 +27,7 @@ const cached = async (symbol: string) => {
 const loaders = () => createLoaders({ sql: kit.pool.sql, latestPriceCache: kit.latestPriceCache });
 
 describe('latest price in Redis DB 1', () => {
-  it('is written after the commit of an ingest, under <namespace>:price:latest:<SYMBOL>', async () => {
+  it('is written after the commit of an ingest, under <namespace>:{price:latest}:<SYMBOL>', async () => {
     await ingestTicks(kit.ingestDeps, [{ symbol: 'AMZN', price: '180.5', time: new Date('2026-11-21T14:00:00Z'), volume: '3' }]);
     expect(await cached('AMZN')).toMatchObject({ price: '180.5', time: '2026-11-21T14:00:00.000Z', high: '180.5' });
     expect(await redis.ttl(latestPriceKey(kit.namespace, 'AMZN'))).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { connectRedis, EVENTS_REDIS_DB, type StreamConsumer } from '@nexanest/bus';
+import { connectRedis, EVENTS_REDIS_DB, type RedisTarget, type StreamConsumer } from '@nexanest/bus';
 import type { Sql } from '@nexanest/db';
 import type { Logger } from '@nexanest/graphql';
 import { createAuditConsumer } from './audit/audit-consumer.ts';
@@ -13,11 +13,11 @@ import { createNotificationsErasureConsumer } from './erasure-consumer.ts';
 export async function startComplianceConsumers(options: {
   db: NotificationsDb;
   audit: Sql;
-  redisUrl: string;
+  redis: RedisTarget;
   namespace: string;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
-  const redis = connectRedis(options.redisUrl, EVENTS_REDIS_DB);
+  const redis = connectRedis(options.redis, EVENTS_REDIS_DB);
   redis.on('error', (error) => options.logger.warn({ err: { message: error.message } }, 'redis error (audit, erasure)'));
   const consumers: StreamConsumer[] = [
     createAuditConsumer({ sql: options.audit, redis, namespace: options.namespace, logger: options.logger }),

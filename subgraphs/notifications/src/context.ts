@@ -1,9 +1,8 @@
 import type { Bus } from '@nexanest/bus';
 import { createRequestScope, type Sql } from '@nexanest/db';
-import type { Identity, RequestScopedContext } from '@nexanest/graphql';
+import type { Identity, MarketClient, RequestScopedContext } from '@nexanest/graphql';
 import type { NotificationsDb, NotificationsPool, NotificationsSchema } from './db/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
-import type { MarketClient } from './market-client.ts';
 
 export interface NotificationsDeps {
   /** The pool's drizzle handle. Resolvers never use it directly: they go through `context.db()`. */

@@ -1,15 +1,25 @@
 import { fileURLToPath } from 'node:url';
-import { type Bus, connectRedis, createBus, EVENTS_REDIS_DB, probeRedis, type Redis, type StreamConsumer } from '@nexanest/bus';
+import {
+  type Bus,
+  connectRedis,
+  createBus,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  probeRedis,
+  readStreamGroups,
+  type Redis,
+  redisTarget,
+  type StreamConsumer,
+} from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
 import { createNotificationsContext } from './context.ts';
 import { schema } from './db/index.ts';
 import type { NotificationsEnv } from './env.ts';
 import { createNotificationsEventsConsumer } from './events/events-consumer.ts';
 import { createEmailSender, type EmailSender } from './email-sender.ts';
-import { createMarketClient } from './market-client.ts';
 import { startComplianceConsumers } from './compliance-consumers.ts';
 import { createNotificationsServer } from './server.ts';
 
@@ -49,14 +59,18 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   const system = createPool({ url: env.NOTIFICATIONS_DATABASE_URL, max: 5, schema, applicationName: 'nexanest-notifications-workers' });
   // The audit trail (schema events) lives in the time-series database; only operators read it.
   const audit = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: 5, applicationName: 'nexanest-notifications-audit' });
-  const bus = options.bus ?? createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
+  const redis = redisTarget(env);
+  const bus = options.bus ?? createBus({ redisUrl: redis, namespace: env.NEXANEST_NAMESPACE });
   const ownBus = !options.bus;
   const evaluator = createAlertEvaluator({ db: system.db, bus, logger, appUrl: env.NOTIFICATIONS_APP_URL });
   let consumer: StreamConsumer | undefined;
   let events: Redis | undefined;
-  let compliance: { stop(): Promise<void> } | undefined;
   let sender: EmailSender | undefined;
+  let compliance: { stop(): Promise<void> } | undefined;
+  // The consumer's own connection blocks in XREADGROUP: /metrics reads XINFO on another one.
+  let inspector: Redis | undefined;
   const release = async () => {
+    inspector?.disconnect();
     await sender?.stop();
     await compliance?.stop();
     await consumer?.stop();
@@ -71,8 +85,8 @@ export async function startNotificationsService(options: NotificationsServiceOpt
     await migrateDatabase(system.sql, { folder: MIGRATIONS, journalTable: '__notifications_migrations' });
     // The time-series database is shared with market and analytics; a journal of its own keeps them apart.
     await migrateDatabase(audit.sql, { folder: EVENTS_MIGRATIONS, journalTable: '__events_migrations' });
-    if (env.REDIS_URL) {
-      events = connectRedis(env.REDIS_URL, EVENTS_REDIS_DB);
+    if (redis) {
+      events = connectRedis(redis, EVENTS_REDIS_DB);
       events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
       consumer = createNotificationsEventsConsumer({
         db: system.db,
@@ -83,7 +97,9 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         logger,
       });
       await consumer.start();
-      compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger });
+      compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redis, namespace: env.NEXANEST_NAMESPACE, logger });
+      inspector = connectRedis(redis, 0);
+      inspector.on('error', () => {});
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
     }
@@ -116,7 +132,11 @@ export async function startNotificationsService(options: NotificationsServiceOpt
         audit: audit.sql,
       }),
       subscriptions: { schema: server.schema },
-      readiness: { postgres: () => pool.sql`select 1`, ...(env.REDIS_URL ? { redis: () => probeRedis(env.REDIS_URL as string).then(requireTrue) } : {}) },
+      observe: {
+        pools: { notifications: pool, notifications_workers: system },
+        ...(inspector ? { streamGroups: () => readStreamGroups(inspector as Redis, [eventsStreamKey(env.NEXANEST_NAMESPACE)]) } : {}),
+      },
+      readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => probeRedis(redis).then(requireTrue) } : {}) },
     });
     logger.info({ url: running.url, bus: bus.kind }, 'notifications subgraph listening');
     return {

@@ -1,14 +1,13 @@
 import { createBus } from '@nexanest/bus';
 import type { NotificationsDeps } from '../src/context.ts';
 import type { NotificationsPool } from '../src/db/index.ts';
-import type { MarketClient } from '../src/market-client.ts';
+import type { MarketClient } from '@nexanest/graphql';
 
 /** A market client for tests that never reach market: asking it is a test failure. */
-export const unusedMarket: MarketClient = {
-  findInstrument: async () => {
-    throw new Error('this test does not ask market');
-  },
+const notAsked = async (): Promise<never> => {
+  throw new Error('this test does not ask market');
 };
+export const unusedMarket: MarketClient = { findInstrument: notAsked, findQuote: notAsked, dailyCloses: notAsked, latestFxRate: notAsked, fxHistory: notAsked };
 
 /** The service's dependencies around a test pool; an in-process bus unless one is given. */
 export const testDeps = (pool: NotificationsPool, overrides: Partial<NotificationsDeps> = {}): NotificationsDeps => ({

@@ -4,6 +4,7 @@ import { ADVISOR_CLIENTS_PATH, InternalBadRequest, mountInternalRoute, type Http
 import type { PortfolioPool } from './db/index.ts';
 import { portfolioAccess } from './db/schema/index.ts';
 import { isUuid } from './ids.ts';
+import { mountAnalyticsRoutes } from './analytics-routes.ts';
 
 const OWNERS_MAX = 500;
 
@@ -13,6 +14,7 @@ const OWNERS_MAX = 500;
  * emails. Answered as the advisor under row-level security, so it can only ever see their grants.
  */
 export function mountPortfolioInternalRoutes(app: HttpApp, deps: { db: PortfolioPool['db']; secret: string; logger: Logger }): void {
+  mountAnalyticsRoutes(app, deps);
   mountInternalRoute(app, ADVISOR_CLIENTS_PATH, { secret: deps.secret, logger: deps.logger }, async (body) => {
     const { advisorId, ownerIds } = (body ?? {}) as { advisorId?: unknown; ownerIds?: unknown };
     if (typeof advisorId !== 'string' || !isUuid(advisorId) || !Array.isArray(ownerIds) || ownerIds.length > OWNERS_MAX) throw new InternalBadRequest();

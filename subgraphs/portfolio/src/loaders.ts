@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import { and, asc, eq, inArray, isNull, ne, or, type SQL } from 'drizzle-orm';
-import { hasScope, type Identity } from '@nexanest/graphql';
+import { hasScope, type Identity, type Logger } from '@nexanest/graphql';
+import { cacheAside, type RequestCache } from './cache/request-cache.ts';
 import type { PortfolioDb } from './db/index.ts';
 import { cashBalances, holdings, portfolioAccess, portfolios, type CashBalanceRow, type HoldingRow, type PortfolioRow } from './db/schema/index.ts';
 import { idKey, isUuid } from './ids.ts';
 import { createWatchlistLoaders, type WatchlistLoaders } from './watchlist-loaders.ts';
 import { createPlanningLoaders, type PlanningLoaders } from './planning-loaders.ts';
+import { listTransactions, type TransactionConnection } from './services/list-transactions.ts';
 
 /**
  * Per-request loaders, scoped to the caller: a portfolio or holding the caller may not read
@@ -28,6 +30,8 @@ export interface Loaders extends WatchlistLoaders, PlanningLoaders {
   myHoldingsBySymbol: DataLoader<string, HoldingRow[]>;
   /** Portfolios whose owners granted this advisor access (unrevoked), oldest grant first. */
   portfoliosGrantedTo: DataLoader<string, PortfolioRow[]>;
+  /** The first page of a readable portfolio's ledger, by `<portfolioId>|<first>`. */
+  firstLedgerPage: DataLoader<string, TransactionConnection>;
 }
 
 function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
@@ -46,7 +50,21 @@ function pick<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string):
   return keys.map((key) => byKey.get(idKey(key)) ?? null);
 }
 
-export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity | null): Loaders {
+/** Rows grouped by key, as a map with an entry (maybe empty) for every key: what the cache stores. */
+const groupMap = <T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string) => {
+  const groups = groupBy(keys, rows, keyOf);
+  return new Map(keys.map((key, i) => [key, groups[i] ?? []]));
+};
+
+/**
+ * Built per request. With a cache (`requestCache.active()`), the portfolio row, holdings, cash and
+ * the owner's list come from Redis when they are there. Access is never cached: a cached row is
+ * served only to its owner (anyone else is checked by the database, as before), and holdings and
+ * cash only for a portfolio that this request has already found readable.
+ */
+export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity | null, caching?: { cache: RequestCache; logger: Logger }): Loaders {
+  const cache = () => caching?.cache.active() ?? null;
+  const logger = caching?.logger;
   // An API key without portfolio:read sees nothing, exactly as if there were nothing.
   const readerId = identity && isUuid(identity.userId) && hasScope(identity, 'portfolio:read') ? identity.userId.toLowerCase() : null;
   // Advisors also read the portfolios their clients granted them (read-only: writes check the owner).
@@ -63,45 +81,102 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
   };
 
   const portfolioById = new DataLoader<string, PortfolioRow | null>(async (ids) => {
-    const wanted = ids.filter(isUuid);
+    const wanted = [...new Set(ids.filter(isUuid).map(idKey))];
     if (!readerId || wanted.length === 0) return ids.map(() => null);
-    const rows = await (await db())
-      .select()
-      .from(portfolios)
-      .where(and(inArray(portfolios.id, wanted), await readable()));
-    return pick(ids, rows, (row) => row.id);
+    const readFromDb = async (missing: string[]) =>
+      (await db())
+        .select()
+        .from(portfolios)
+        .where(and(inArray(portfolios.id, missing), await readable()));
+    const active = cache();
+    if (!active) return pick(ids, await readFromDb(wanted), (row) => row.id);
+    let read: Awaited<ReturnType<typeof active.read<PortfolioRow>>> | null = null;
+    try {
+      read = await active.read<PortfolioRow>('p', 'row', wanted);
+    } catch (error) {
+      logger?.warn({ err: { message: (error as Error).message } }, 'portfolio cache read failed');
+    }
+    // Only the owner is served from the cache; an advisor's access is decided by the database.
+    const served = [...(read?.hits.values() ?? [])].filter((row) => row.ownerId === readerId);
+    const missing = wanted.filter((id) => !served.some((row) => row.id === id));
+    const loaded = missing.length > 0 ? await readFromDb(missing) : [];
+    if (read)
+      await active.write(
+        'p',
+        'row',
+        loaded.map((row) => ({ id: row.id, generation: read.generations.get(row.id) ?? '0', value: row })),
+      );
+    return pick(ids, [...served, ...loaded], (row) => row.id);
   });
+
+  /** Holdings and cash come from the cache only for portfolios this request may read. */
+  const readableIds = async (ids: readonly string[]) => {
+    const rows = await portfolioById.loadMany(ids.filter(isUuid).map(idKey));
+    return new Set(rows.flatMap((row) => (row && !(row instanceof Error) ? [row.id] : [])));
+  };
 
   const portfoliosByOwner = new DataLoader<string, PortfolioRow[]>(async (owners) => {
-    const wanted = owners.filter(isUuid);
+    const wanted = [...new Set(owners.filter(isUuid).map(idKey))];
     if (wanted.length === 0) return owners.map(() => []);
-    const rows = await (await db()).select().from(portfolios).where(inArray(portfolios.ownerId, wanted)).orderBy(asc(portfolios.createdAt), asc(portfolios.id));
+    // Lists are cached for the owner reading their own list only.
+    const own = wanted.filter((id) => id === readerId);
+    const lists = await cacheAside(cache(), logger, { kind: 'o', part: 'list' }, own, async (missing) => {
+      const rows = await (await db())
+        .select()
+        .from(portfolios)
+        .where(inArray(portfolios.ownerId, missing))
+        .orderBy(asc(portfolios.createdAt), asc(portfolios.id));
+      return groupMap(missing, rows, (row) => row.ownerId);
+    });
+    const others = wanted.filter((id) => id !== readerId);
+    if (others.length > 0) {
+      const rows = await (await db())
+        .select()
+        .from(portfolios)
+        .where(inArray(portfolios.ownerId, others))
+        .orderBy(asc(portfolios.createdAt), asc(portfolios.id));
+      for (const [id, group] of groupMap(others, rows, (row) => row.ownerId)) lists.set(id, group);
+    }
     // Holdings ask for their portfolio next (market's @requires); answer from this batch.
-    for (const row of rows) portfolioById.prime(row.id, row);
-    return groupBy(owners, rows, (row) => row.ownerId);
+    for (const rows of lists.values()) for (const row of rows) portfolioById.prime(row.id, row);
+    return owners.map((owner) => lists.get(idKey(owner)) ?? []);
   });
 
-  const holdingsByPortfolio = new DataLoader<string, HoldingRow[]>(async (ids) => {
-    const wanted = ids.filter(isUuid);
+  /** A per-portfolio list through the cache, for readable portfolios only; the database's own rules otherwise. */
+  const perPortfolio = async <T>(part: string, ids: readonly string[], load: (wanted: string[]) => Promise<Map<string, T[]>>): Promise<T[][]> => {
+    const wanted = [...new Set(ids.filter(isUuid).map(idKey))];
     if (wanted.length === 0) return ids.map(() => []);
-    const rows = await (await db())
-      .select()
-      .from(holdings)
-      .where(and(inArray(holdings.portfolioId, wanted), ne(holdings.quantity, '0')))
-      .orderBy(asc(holdings.symbol));
-    return groupBy(ids, rows, (row) => row.portfolioId);
-  });
+    const active = cache();
+    if (!active) {
+      const found = await load(wanted);
+      return ids.map((id) => found.get(idKey(id)) ?? []);
+    }
+    const allowed = await readableIds(wanted);
+    const found = await cacheAside(active, logger, { kind: 'p', part }, [...allowed], load);
+    return ids.map((id) => found.get(idKey(id)) ?? []);
+  };
 
-  const cashByPortfolio = new DataLoader<string, CashBalanceRow[]>(async (ids) => {
-    const wanted = ids.filter(isUuid);
-    if (wanted.length === 0) return ids.map(() => []);
-    const rows = await (await db())
-      .select()
-      .from(cashBalances)
-      .where(and(inArray(cashBalances.portfolioId, wanted), ne(cashBalances.amount, '0')))
-      .orderBy(asc(cashBalances.currency));
-    return groupBy(ids, rows, (row) => row.portfolioId);
-  });
+  const holdingsByPortfolio = new DataLoader<string, HoldingRow[]>((ids) =>
+    perPortfolio('holdings', ids, async (wanted) => {
+      const rows = await (await db())
+        .select()
+        .from(holdings)
+        .where(and(inArray(holdings.portfolioId, wanted), ne(holdings.quantity, '0')))
+        .orderBy(asc(holdings.symbol));
+      return groupMap(wanted, rows, (row) => row.portfolioId);
+    }),
+  );
+
+  const cashByPortfolio = new DataLoader<string, CashBalanceRow[]>((ids) =>
+    perPortfolio('cash', ids, async (wanted) => {
+      const rows = await (await db())
+        .select()
+        .from(cashBalances)
+        .where(and(inArray(cashBalances.portfolioId, wanted), ne(cashBalances.amount, '0')))
+        .orderBy(asc(cashBalances.currency));
+      return groupMap(wanted, rows, (row) => row.portfolioId);
+    }),
+  );
 
   const holdingById = new DataLoader<string, HoldingRow | null>(async (ids) => {
     const wanted = ids.filter(isUuid);
@@ -144,7 +219,23 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
     return groupBy(advisors, rows, (row) => row.advisorId).map((group) => group.map((row) => row.portfolio));
   });
 
+  // The hot first page (and its count) is cached with the portfolio's other ledger-derived data.
+  const firstLedgerPage = new DataLoader<string, TransactionConnection>(async (keys) => {
+    const pages = await Promise.all(
+      keys.map(async (key) => {
+        const [portfolioId = '', first = ''] = key.split('|');
+        const readable = (await readableIds([portfolioId])).has(idKey(portfolioId));
+        const load = async (ids: string[]) =>
+          new Map(await Promise.all(ids.map(async (id) => [id, await listTransactions(await db(), id, { first: Number(first) })] as const)));
+        const found = await cacheAside(readable ? cache() : null, logger, { kind: 'p', part: `ledger-page:${first}` }, [idKey(portfolioId)], load);
+        return found.get(idKey(portfolioId)) as TransactionConnection;
+      }),
+    );
+    return pages;
+  });
+
   return {
+    firstLedgerPage,
     portfolioById,
     portfoliosByOwner,
     holdingsByPortfolio,

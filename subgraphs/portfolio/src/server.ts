@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { createSubgraphServer, type Identity, type Logger, type SubgraphServer } from '@nexanest/graphql';
+import { createSubgraphServer, type Identity, type Logger, type SubgraphServer, type MarketClient } from '@nexanest/graphql';
 import { createContextFactory, type Context } from './context.ts';
 import type { PortfolioPool } from './db/index.ts';
 import type { AuthClient } from './auth-client.ts';
-import type { MarketClient } from './market-client.ts';
+import type { PortfolioCache } from './cache/portfolio-cache.ts';
 import { createResolvers } from './resolvers/index.ts';
 
 export interface PortfolioServerDeps {
@@ -16,6 +16,8 @@ export interface PortfolioServerDeps {
   logger: Logger;
   /** Hides introspection and error detail. */
   production: boolean;
+  /** Cache-aside reads in Redis; null (or absent) reads the database every time. */
+  cache?: PortfolioCache | null;
   /** The clock that decides what "in the future" means; injected by tests. */
   now?: () => Date;
 }
@@ -34,5 +36,5 @@ export function createPortfolioServer(deps: PortfolioServerDeps): PortfolioServe
     { name: 'portfolio', typeDefs, resolvers: createResolvers({ market: deps.market, auth: deps.auth, ...(deps.now ? { now: deps.now } : {}) }) },
     { logger: deps.logger, production: deps.production },
   );
-  return { ...server, createContext: createContextFactory({ db: deps.db }) };
+  return { ...server, createContext: createContextFactory({ db: deps.db, cache: deps.cache ?? null, logger: deps.logger }) };
 }

@@ -1,17 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis } from '@nexanest/bus';
+import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
+import { createPortfolioCache, PORTFOLIO_REDIS_DB } from './cache/portfolio-cache.ts';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
-import { createMarketClient, type MarketClient } from './market-client.ts';
 import { startPortfolioErasure } from './erasure-consumer.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+/** Instruments change rarely: portfolio trusts a found one this long (market's answers to other subgraphs are kept 60 s by default). */
+const INSTRUMENT_CACHE_TTL_MS = 10 * 60_000;
 
 export interface StartPortfolioOptions {
   env: PortfolioEnv;
@@ -53,19 +55,28 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   });
   // The outbox relay reads and marks rows nexanest_app may not: it runs on the owner's connections.
   const owner = createPool({ url: env.PORTFOLIO_DATABASE_URL, max: 2, applicationName: 'portfolio-outbox-relay' });
+  const target = redisTarget(env);
   let events: Redis | undefined;
   let relay: OutboxRelay | undefined;
+  // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
+  let redis: Redis | null = null;
   let erasure: { stop(): Promise<void> } | null = null;
   const release = async () => {
     await erasure?.stop();
     await relay?.stop();
     events?.disconnect();
+    redis?.disconnect();
     await owner.close();
     await pool.close();
   };
   try {
-    if (env.REDIS_URL) {
-      events = connectRedis(env.REDIS_URL, EVENTS_REDIS_DB);
+    if (target && env.PORTFOLIO_CACHE === 'on') {
+      redis = connectRedis(target, PORTFOLIO_REDIS_DB);
+      redis.on('error', (err) => logger.warn({ err: { message: err.message } }, 'portfolio cache: Redis error'));
+    }
+    const cache = redis ? createPortfolioCache({ redis, namespace: env.NEXANEST_NAMESPACE, ttlSeconds: env.PORTFOLIO_CACHE_TTL_SECONDS, logger }) : null;
+    if (target) {
+      events = connectRedis(target, EVENTS_REDIS_DB);
       events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
       relay = createOutboxRelay({
         sql: owner.sql,
@@ -76,13 +87,14 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       });
       relay.start();
       // Erasure (user.deleted) acts for the system on the owner's connection.
-      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE, logger });
+      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger, cache });
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
     const server = createPortfolioServer({
       db: pool.db,
-      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
+      cache,
+      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS }),
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,
@@ -94,7 +106,8 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
-      readiness: { postgres: () => pool.sql`select 1` },
+      readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
+      observe: { pools: { portfolio: pool } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

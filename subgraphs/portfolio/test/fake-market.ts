@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InstrumentInfo } from '../src/market-client.ts';
+import type { MarketInstrument } from '@nexanest/graphql';
 
 /**
  * A stand-in for the market team's subgraph over real HTTP: it answers only the instrument
@@ -12,7 +12,7 @@ export interface FakeMarket {
   close(): Promise<void>;
 }
 
-export const TEST_UNIVERSE: InstrumentInfo[] = [
+export const TEST_UNIVERSE: MarketInstrument[] = [
   { symbol: 'AAPL', currency: 'USD', assetClass: 'STOCK' },
   { symbol: 'MSFT', currency: 'USD', assetClass: 'STOCK' },
   { symbol: 'SPY', currency: 'USD', assetClass: 'ETF' },
@@ -20,7 +20,7 @@ export const TEST_UNIVERSE: InstrumentInfo[] = [
   ...Array.from({ length: 20 }, (_, i) => ({ symbol: `T${String(i + 1).padStart(2, '0')}`, currency: 'USD', assetClass: 'STOCK' })),
 ];
 
-export async function startFakeMarket(universe: InstrumentInfo[] = TEST_UNIVERSE): Promise<FakeMarket> {
+export async function startFakeMarket(universe: MarketInstrument[] = TEST_UNIVERSE): Promise<FakeMarket> {
   const bySymbol = new Map(universe.map((instrument) => [instrument.symbol, instrument]));
   let requests = 0;
   const server = http.createServer((req, res) => {

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DEV_SECRETS } from '@nexanest/config';
 import { appRoleUrl, createPool, ensureAppRole } from '@nexanest/db';
-import { createLogger, type Identity } from '@nexanest/graphql';
+import { createLogger, type Identity, createMarketClient, type MarketClient } from '@nexanest/graphql';
 import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
 import { schema, type PortfolioPool } from '../src/db/index.ts';
-import { createMarketClient, type MarketClient } from '../src/market-client.ts';
 import { createPortfolioServer, type PortfolioServer } from '../src/server.ts';
 import { migratePortfolioDatabase } from '../src/start.ts';
 import { startFakeMarket, type FakeMarket } from './fake-market.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMarketClient } from '../src/market-client.ts';
+import { createMarketClient } from '@nexanest/graphql';
 import { startFakeMarket } from './fake-market.ts';
 import { CREATE_PORTFOLIO, RECORD, codeOf, createHarness, given, givenPortfolio, minutesAgo, newUser, type Harness } from './harness.ts';
 

@@ -9,9 +9,10 @@ import {
   signInternal,
   type Identity,
   type ServiceHandle,
+  createMarketClient,
 } from '@nexanest/graphql';
 import { createTestDatabase, type TestDatabase } from '@nexanest/testing';
-import { createMarketClient, loadPortfolioEnv, startPortfolioService } from '../src/index.ts';
+import { loadPortfolioEnv, startPortfolioService } from '../src/index.ts';
 import { startFakeMarket, type FakeMarket } from './fake-market.ts';
 import { logger } from './harness.ts';
 

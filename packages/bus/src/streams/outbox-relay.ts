@@ -1,6 +1,6 @@
 import type { Sql } from '@nexanest/db';
 import type { Logger } from '@nexanest/graphql';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../redis.ts';
 
 export interface OutboxRelayOptions {
   /** The producer's own database, holding the outbox table. */

@@ -1,5 +1,5 @@
 import type { Logger } from '@nexanest/graphql';
-import type { Redis } from 'ioredis';
+import type { Redis } from '../redis.ts';
 import { deadLetterKey, parseEntry, type StreamEvent, UnprocessableEventError } from './events.ts';
 
 export interface StreamConsumerOptions {

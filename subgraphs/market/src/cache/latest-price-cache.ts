@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { connectRedis, type RedisTarget } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import type { LatestPriceState } from '../domain/latest-price.ts';
 
@@ -11,8 +11,11 @@ export const LATEST_PRICE_TTL_SECONDS = 86_400;
 /** A latest-price row and the revision it was written with (see saveLatestPrices). */
 export type RevisedLatestPrice = LatestPriceState & { symbol: string; revision: number };
 
-/** Key of a symbol's latest price: `<namespace>:price:latest:<SYMBOL>`. */
-export const latestPriceKey = (namespace: string, symbol: string) => `${namespace}:price:latest:${symbol}`;
+/**
+ * Key of a symbol's latest price: `<namespace>:{price:latest}:<SYMBOL>`. The hash tag puts every
+ * symbol in one Redis Cluster slot, so MGET and the PUT_IF_NEWER script may take many at once.
+ */
+export const latestPriceKey = (namespace: string, symbol: string) => `${namespace}:{price:latest}:${symbol}`;
 
 /** Copies of latest_prices rows in Redis DB 1, for cache-aside reads. */
 export interface LatestPriceCache {
@@ -60,8 +63,8 @@ function deserialize(text: string): RevisedLatestPrice | null {
  * The cache on Redis DB 1. Redis trouble never fails a read or an ingest: a failed read is a
  * miss (the database answers) and a failed write is logged; commands give up quickly.
  */
-export function createLatestPriceCache(options: { redisUrl: string; namespace: string; logger?: Logger }): LatestPriceCache {
-  const redis = new Redis(options.redisUrl, { db: MARKET_REDIS_DB, maxRetriesPerRequest: 1, commandTimeout: 500 });
+export function createLatestPriceCache(options: { redisUrl: RedisTarget; namespace: string; logger?: Logger }): LatestPriceCache {
+  const redis = connectRedis(options.redisUrl, MARKET_REDIS_DB, { maxRetriesPerRequest: 1, commandTimeout: 500 });
   redis.on('error', () => {});
   const key = (symbol: string) => latestPriceKey(options.namespace, symbol);
   return {

@@ -5,7 +5,7 @@
 // stopped early (Ctrl-C or --stop-after-batches), 1 on failure.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBus } from '@nexanest/bus';
+import { createBus, redisTarget } from '@nexanest/bus';
 import { createPool } from '@nexanest/db';
 import { createLatestPriceCache } from '../cache/latest-price-cache.ts';
 import { createPartitionCache } from '../db/partitions.ts';
@@ -43,8 +43,9 @@ const file = resolve(process.env.INIT_CWD ?? process.cwd(), positionals[0] as st
 
 const env = loadMarketEnv();
 const pool = createPool<Record<string, never>>({ url: env.TIMESCALE_DATABASE_URL, max: 2, applicationName: 'market-backfill' });
-const bus = createBus({ redisUrl: env.REDIS_URL ?? null, namespace: env.NEXANEST_NAMESPACE });
-const latestPriceCache = env.REDIS_URL ? createLatestPriceCache({ redisUrl: env.REDIS_URL, namespace: env.NEXANEST_NAMESPACE }) : null;
+const redis = redisTarget(env);
+const bus = createBus({ redisUrl: redis, namespace: env.NEXANEST_NAMESPACE });
+const latestPriceCache = redis ? createLatestPriceCache({ redisUrl: redis, namespace: env.NEXANEST_NAMESPACE }) : null;
 let stopping = false;
 process.on('SIGINT', () => {
   if (stopping) process.exit(130);

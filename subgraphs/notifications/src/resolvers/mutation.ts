@@ -36,7 +36,7 @@ export const Mutation = {
     if (symbol.length < 1 || symbol.length > SYMBOL_MAX) throw badInput(`symbol must be 1 to ${SYMBOL_MAX} characters`, 'symbol');
     const { threshold, condition } = args.input;
     if (!threshold.gt(0)) throw badInput('threshold must be greater than 0', 'threshold');
-    const instrument = await ctx.deps.market.findInstrument(symbol);
+    const instrument = await ctx.deps.market.findQuote(symbol);
     if (!instrument) throw badInput(`Unknown symbol ${symbol}`, 'symbol');
     const latest = instrument.latestPrice;
     const db = await ctx.db();

@@ -15,11 +15,16 @@ export function createAccessResolvers(deps: { auth: AuthClient }) {
     Mutation: {
       async grantPortfolioAccess(_parent: unknown, args: AccessArgs, ctx: Context): Promise<PortfolioRow> {
         const identity = requireSignedInUser(ctx.identity);
-        return grantPortfolioAccess(await ctx.db(), deps.auth, identity, args.portfolioId, args.advisorEmail);
+        const row = await grantPortfolioAccess(await ctx.db(), deps.auth, identity, args.portfolioId, args.advisorEmail);
+        // Access itself is never cached; the portfolio's entries are dropped all the same.
+        ctx.cache.changed({ portfolioId: row.id, ownerId: row.ownerId });
+        return row;
       },
       async revokePortfolioAccess(_parent: unknown, args: AccessArgs, ctx: Context): Promise<PortfolioRow> {
         const identity = requireSignedInUser(ctx.identity);
-        return revokePortfolioAccess(await ctx.db(), deps.auth, identity, args.portfolioId, args.advisorEmail);
+        const row = await revokePortfolioAccess(await ctx.db(), deps.auth, identity, args.portfolioId, args.advisorEmail);
+        ctx.cache.changed({ portfolioId: row.id, ownerId: row.ownerId });
+        return row;
       },
     },
     User: {

@@ -18,6 +18,21 @@ import { createWatchlistMutationResolvers, userWatchlistResolvers, watchlistItem
 
 export type Resolvers = SubgraphDefinition<Context>['resolvers'];
 
+type MutationResolver = (parent: unknown, args: never, ctx: Context) => Promise<unknown>;
+
+/** Every mutation stops its request from reading the cache before it writes (see RequestCache). */
+function writingFirst<T extends Record<string, MutationResolver>>(resolvers: T): T {
+  return Object.fromEntries(
+    Object.entries(resolvers).map(([name, resolve]) => [
+      name,
+      (parent: unknown, args: unknown, ctx: Context) => {
+        ctx.cache.writing();
+        return resolve(parent, args as never, ctx);
+      },
+    ]),
+  ) as unknown as T;
+}
+
 /** Every resolver of the portfolio subgraph, one module per GraphQL type. */
 export function createResolvers(deps: RecordTransactionDeps & { auth: AuthClient }): Resolvers {
   const access = createAccessResolvers(deps);
@@ -26,13 +41,13 @@ export function createResolvers(deps: RecordTransactionDeps & { auth: AuthClient
     Decimal: DecimalScalar,
     JSONObject: JSONObjectResolver,
     Query: queryResolvers,
-    Mutation: {
+    Mutation: writingFirst({
       ...createMutationResolvers(deps),
       ...createPortfolioMutationResolvers(deps),
       ...createWatchlistMutationResolvers(deps),
       ...createPlanningMutationResolvers(deps),
       ...access.Mutation,
-    },
+    }),
     User: { ...userResolvers, ...userWatchlistResolvers, ...access.User },
     Portfolio: { ...portfolioResolvers, ...portfolioPlanningResolvers },
     Holding: holdingResolvers,

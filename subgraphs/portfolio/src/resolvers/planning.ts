@@ -1,7 +1,6 @@
-import { money, requireScope, type Money } from '@nexanest/graphql';
+import { money, requireScope, type Money, type MarketClient } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { AllocationRuleRow, GoalRow, PortfolioRow } from '../db/schema/index.ts';
-import type { MarketClient } from '../market-client.ts';
 import { createGoal, setAllocationRule, type CreateGoalInput, type SetAllocationRuleInput } from '../services/planning.ts';
 
 async function portfolioOf(row: { portfolioId: string }, _args: unknown, ctx: Context): Promise<PortfolioRow> {

@@ -1,7 +1,6 @@
-import { hasScope, requireScope } from '@nexanest/graphql';
+import { hasScope, requireScope, type MarketClient } from '@nexanest/graphql';
 import type { Context } from '../context.ts';
 import type { WatchlistItemRow, WatchlistRow } from '../db/schema/index.ts';
-import type { MarketClient } from '../market-client.ts';
 import { addWatchlistItem, createWatchlist, deleteWatchlist, removeWatchlistItem } from '../services/watchlists.ts';
 
 export const watchlistResolvers = {

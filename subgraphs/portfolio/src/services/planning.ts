@@ -1,10 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Decimal } from 'decimal.js';
-import { badInput, type Identity } from '@nexanest/graphql';
+import { badInput, type Identity, type MarketClient } from '@nexanest/graphql';
 import type { PortfolioDb } from '../db/index.ts';
 import { allocationRules, goals, type AllocationRuleRow, type GoalRow } from '../db/schema/index.ts';
 import { checkTargetsFit, dec, fractionOf, normalizeRuleKey, type AllocationDimension } from '../domain/index.ts';
-import type { MarketClient } from '../market-client.ts';
 import { lockOwnedPortfolio } from './portfolio-lock.ts';
 import { ruled } from './ruled.ts';
 

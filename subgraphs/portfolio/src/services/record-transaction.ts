@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Decimal } from 'decimal.js';
-import { badInput, notFound, type Identity } from '@nexanest/graphql';
+import { badInput, notFound, type Identity, type MarketClient } from '@nexanest/graphql';
 import { isUniqueViolation } from '@nexanest/db';
 import type { PortfolioDb } from '../db/index.ts';
 import { cashBalances, holdings, transactions, type TransactionRow } from '../db/schema/index.ts';
@@ -15,7 +15,6 @@ import {
   type TransactionType,
 } from '../domain/index.ts';
 import { isUuid } from '../ids.ts';
-import type { MarketClient } from '../market-client.ts';
 import { lockOwnedPortfolio, requireActive, type Tx } from './portfolio-lock.ts';
 import { ruled } from './ruled.ts';
 import { enqueueEvent, TRANSACTION_RECORDED } from '../events/outbox.ts';

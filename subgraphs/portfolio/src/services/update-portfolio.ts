@@ -1,10 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { badInput, notFound, type Identity } from '@nexanest/graphql';
+import { badInput, notFound, type Identity, type MarketClient } from '@nexanest/graphql';
 import type { PortfolioDb } from '../db/index.ts';
 import { portfolios, type PortfolioRow } from '../db/schema/index.ts';
 import { normalizeSymbol } from '../domain/index.ts';
 import { isUuid } from '../ids.ts';
-import type { MarketClient } from '../market-client.ts';
 import { checkDescription, checkName } from './create-portfolio.ts';
 import { lockOwnedPortfolio } from './portfolio-lock.ts';
 import { ruled } from './ruled.ts';

@@ -1,10 +1,9 @@
 import { and, count, eq } from 'drizzle-orm';
-import { badInput, conflict, notFound, type Identity } from '@nexanest/graphql';
+import { badInput, conflict, notFound, type Identity, type MarketClient } from '@nexanest/graphql';
 import type { PortfolioDb } from '../db/index.ts';
 import { watchlistItems, watchlists, type WatchlistRow } from '../db/schema/index.ts';
 import { normalizeSymbol } from '../domain/index.ts';
 import { isUuid } from '../ids.ts';
-import type { MarketClient } from '../market-client.ts';
 import { ruled } from './ruled.ts';
 
 export const WATCHLIST_NAME_MAX = 100;

@@ -1,1 +1,2 @@
 export * from './snapshot-jobs.ts';
+export * from './snapshot-state.ts';

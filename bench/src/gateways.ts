@@ -1,0 +1,102 @@
+// The four gateways under test, each started as its own process group on a free port against the
+// same subgraphs: ours, stock @apollo/gateway, Hive Gateway, Hive Gateway with the Rust planner.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { secrets } from './config.ts';
+import { freePort, startProc, type Proc } from './procs.ts';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const BENCH = fileURLToPath(new URL('../', import.meta.url));
+
+export type GatewayName = 'nexanest' | 'apollo-stock' | 'hive' | 'hive-router';
+export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean }[] = [
+  // Our gateway has no cluster mode: it runs one worker only.
+  { name: 'nexanest', label: 'NexaNest gateway', clusters: false },
+  { name: 'apollo-stock', label: 'stock @apollo/gateway', clusters: true },
+  { name: 'hive', label: 'Hive Gateway', clusters: true },
+  { name: 'hive-router', label: 'Hive Gateway --hive-router-runtime', clusters: true },
+];
+
+export interface Subgraphs {
+  services: Record<string, string>;
+  redisUrl: string;
+  namespace: string;
+}
+
+/** The committed supergraph with the routing URLs of this run's subgraphs, for the peers. */
+export function writeSupergraph(services: Record<string, string>, path: string): void {
+  let sdl = readFileSync(`${ROOT}schema/supergraph.graphql`, 'utf8');
+  for (const [name, url] of Object.entries(services)) {
+    sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
+  }
+  writeFileSync(path, sdl);
+}
+
+export interface RunningGateway {
+  url: string;
+  proc: Proc;
+  command: string;
+}
+
+export async function startGateway(
+  name: GatewayName,
+  workers: number,
+  subgraphs: Subgraphs,
+  supergraphPath: string,
+  nodeArgs: string[] = [],
+): Promise<RunningGateway> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'warn', ...secrets };
+  const node = process.execPath;
+  let args: string[];
+  let cwd = BENCH;
+  if (name === 'nexanest') {
+    cwd = ROOT;
+    args = [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'];
+    Object.assign(env, {
+      GATEWAY_PORT: String(port),
+      REDIS_URL: subgraphs.redisUrl,
+      NEXANEST_NAMESPACE: subgraphs.namespace,
+      ...Object.fromEntries(Object.entries(subgraphs.services).map(([service, url]) => [`${service.toUpperCase()}_SUBGRAPH_URL`, url])),
+    });
+  } else if (name === 'apollo-stock') {
+    args = ['--import', 'tsx', 'src/peers/apollo-stock.ts'];
+    Object.assign(env, { PORT: String(port), WORKERS: String(workers), SUPERGRAPH_PATH: supergraphPath });
+  } else {
+    args = [
+      'node_modules/@graphql-hive/gateway/dist/bin.js',
+      'supergraph',
+      supergraphPath,
+      '-c',
+      'src/peers/gateway.config.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--fork',
+      String(workers),
+      ...(name === 'hive-router' ? ['--hive-router-runtime'] : []),
+    ];
+  }
+  const proc = startProc(node, args, { cwd, env });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return { url, proc, command: `(cd ${cwd === ROOT ? '.' : 'bench'} && node ${args.join(' ')})` };
+}
+
+/** Waits until the gateway answers `check` with data and no errors. */
+export async function waitUntilAnswering(gateway: RunningGateway, check: () => Promise<string | null>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (gateway.proc.child.exitCode !== null) throw new Error(`gateway exited: ${gateway.proc.output()}`);
+    try {
+      const problem = await check();
+      if (problem === null) return;
+      last = problem;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`gateway at ${gateway.url} not answering: ${last}\n${gateway.proc.output()}`);
+}

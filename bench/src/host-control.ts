@@ -1,0 +1,50 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { HostInput, HostMessage } from './host.ts';
+
+export interface Host {
+  gatewayUrl: string;
+  services: Record<string, string>;
+  pid: number;
+  /** SQL statements the subgraphs have sent so far. */
+  sqlCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Forks host.ts (the five subgraphs) and waits until they listen. */
+export async function startHost(input: HostInput): Promise<Host> {
+  const child: ChildProcess = fork(fileURLToPath(new URL('./host.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BENCH_HOST_INPUT: JSON.stringify(input) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<Extract<HostMessage, { type: 'ready' }>>((resolve, reject) => {
+    child.on('message', (message: HostMessage) => {
+      if (message.type === 'ready') resolve(message);
+    });
+    child.once('exit', (code) => reject(new Error(`the subgraph host exited (${code}) before it was ready`)));
+  });
+  return {
+    gatewayUrl: ready.gatewayUrl,
+    services: ready.services,
+    pid: child.pid as number,
+    sqlCount: () =>
+      new Promise((resolve) => {
+        const listener = (message: HostMessage) => {
+          if (message.type !== 'sql') return;
+          child.off('message', listener);
+          resolve(message.count);
+        };
+        child.on('message', listener);
+        child.send({ type: 'sql' });
+      }),
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// Processes of a bench run: started in their own process group (a gateway's cluster workers
+// included), measured from /proc (peak RSS and CPU time of the whole group), stopped by group id.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface Proc {
+  child: ChildProcess;
+  pid: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export function startProc(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; killAfterMs?: number }): Proc {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const pid = child.pid as number;
+  return {
+    child,
+    pid,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {}
+      }, options.killAfterMs ?? 5000);
+      await exited;
+      clearTimeout(timer);
+      // Cluster workers may outlive their primary by a moment.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      if (groupPids(pid).length > 0) {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {}
+      }
+    },
+  };
+}
+
+/** Pids of the process group led by `pgid`. */
+export function groupPids(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+const TICKS_PER_S = 100;
+
+/** RSS (bytes) and CPU time (seconds, user + system) of a process group, now. */
+export function groupUsage(pgid: number): { rss: number; cpu: number } {
+  let rss = 0;
+  let cpu = 0;
+  for (const pid of groupPids(pgid)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+    } catch {}
+  }
+  return { rss, cpu };
+}
+
+/** Samples a group's RSS every 200 ms until stopped; returns the peak and the CPU seconds used. */
+export function sampleGroup(pgid: number) {
+  const start = groupUsage(pgid);
+  let peak = start.rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, groupUsage(pgid).rss);
+  }, 200);
+  return () => {
+    clearInterval(timer);
+    const end = groupUsage(pgid);
+    return { peakRss: Math.max(peak, end.rss), cpuSeconds: end.cpu - start.cpu };
+  };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,62 @@
+// A CPU profile (`node --cpu-prof`) of our gateway under the Dashboard load, summarised as the
+// functions with the most self time: what limits it, for RESULTS.md.
+import { readdirSync, readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+}
+
+export interface ProfileSummary {
+  file: string;
+  samples: number;
+  top: { name: string; where: string; percent: number }[];
+  /** Self time by package (node_modules/<pkg>, our source folders, node internals). */
+  byArea: { area: string; percent: number }[];
+}
+
+const areaOf = (url: string) => {
+  if (!url) return '(native / gc / idle)';
+  if (url.startsWith('node:')) return 'node internals';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg) return pkg;
+  const own = /\/(gateway|packages\/[^/]+|subgraphs\/[^/]+)\//.exec(url)?.[1];
+  return own ?? url.replace(/^.*\//, '');
+};
+
+export function summariseProfile(dir: string): ProfileSummary | null {
+  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) return null;
+  const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { nodes: ProfileNode[] };
+  const self = new Map<string, { name: string; where: string; hits: number }>();
+  const areas = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const hits = node.hitCount ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    // Percentages are of the time the gateway was busy: idle samples are left out.
+    if (!hits || functionName === '(idle)') continue;
+    total += hits;
+    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(gateway|packages|subgraphs)\//, '$1/')}:${lineNumber + 1}` : '';
+    const key = `${functionName}|${where}`;
+    const entry = self.get(key) ?? { name: functionName || '(anonymous)', where, hits: 0 };
+    entry.hits += hits;
+    self.set(key, entry);
+    const area = areaOf(url);
+    areas.set(area, (areas.get(area) ?? 0) + hits);
+  }
+  const percent = (hits: number) => (100 * hits) / Math.max(1, total);
+  return {
+    file,
+    samples: total,
+    top: [...self.values()]
+      .sort((a, b) => b.hits - a.hits)
+      .slice(0, 15)
+      .map((e) => ({ name: e.name, where: e.where, percent: percent(e.hits) })),
+    byArea: [...areas.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([area, hits]) => ({ area, percent: percent(hits) })),
+  };
+}

@@ -1,0 +1,168 @@
+// Scenario 1: Dashboard and PortfolioDetail through each gateway, same subgraphs, same data,
+// same load (autocannon, 16 and 64 connections, a different user's token on every request),
+// one worker each and then one per core.
+import { rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { settings } from '../config.ts';
+import type { BenchUser } from '../dataset.ts';
+import { GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUntilAnswering } from '../gateways.ts';
+import { post } from '../graphql-request.ts';
+import { runLoad, type LoadResult } from '../load.ts';
+import { bodyFor, OPERATIONS, type OperationName } from '../operations.ts';
+import { groupUsage, sampleGroup } from '../procs.ts';
+import { type ProfileSummary, summariseProfile } from '../profile.ts';
+import { mintTokens } from '../tokens.ts';
+
+export interface GatewayCase extends LoadResult {
+  gateway: GatewayName;
+  workers: number;
+  operation: OperationName;
+  connections: number;
+  peakRssMb: number;
+  cpuMsPerRequest: number;
+  /** The machine's 1-minute load average at the end of the case. */
+  loadAverage: number;
+}
+
+export interface GatewaysResult {
+  cases: GatewayCase[];
+  /** Per gateway: whether its answers equal our gateway's for the checked users. */
+  sameAnswers: Record<string, string>;
+  commands: Record<string, string>;
+  profile?: ProfileSummary | null;
+  sequential: SequentialProbe[];
+}
+
+/** One request at a time: the gateway's own CPU per request and the latency, unaffected by queueing. */
+export interface SequentialProbe {
+  gateway: GatewayName;
+  operation: OperationName;
+  requests: number;
+  medianMs: number;
+  cpuMsPerRequest: number;
+}
+
+const SEQUENTIAL_REQUESTS = Number(process.env.BENCH_SEQUENTIAL ?? 30);
+
+async function sequentialProbe(url: string, pid: number, request: (i: number) => { token: string; body: string }) {
+  const before = groupUsage(pid);
+  const times: number[] = [];
+  for (let i = 0; i < SEQUENTIAL_REQUESTS; i++) {
+    const { token, body } = request(7919 * (i + 1));
+    const started = performance.now();
+    await post(url, body, token);
+    times.push(performance.now() - started);
+  }
+  const cpu = groupUsage(pid).cpu - before.cpu;
+  times.sort((a, b) => a - b);
+  return { requests: SEQUENTIAL_REQUESTS, medianMs: times[Math.floor(times.length / 2)] ?? 0, cpuMsPerRequest: (cpu * 1000) / SEQUENTIAL_REQUESTS };
+}
+
+const CHECKED_USERS = 3;
+
+const firstError = (answers: string[]) => {
+  for (const answer of answers) {
+    const message = (JSON.parse(answer) as { errors?: { message?: string }[] }).errors?.[0]?.message;
+    if (message) return ` (first: "${message}")`;
+  }
+  return '';
+};
+
+export async function runGatewayScenario(
+  users: BenchUser[],
+  subgraphs: Subgraphs,
+  supergraphPath: string,
+  log: (line: string) => void,
+): Promise<GatewaysResult> {
+  const tokens = await mintTokens(users);
+  const cases: GatewayCase[] = [];
+  const sequential: SequentialProbe[] = [];
+  const sameAnswers: Record<string, string> = {};
+  const commands: Record<string, string> = {};
+  let reference: string[] | null = null;
+  const answersOf = async (url: string) => {
+    const answers: string[] = [];
+    for (let i = 0; i < CHECKED_USERS; i++) {
+      for (const op of OPERATIONS) answers.push(JSON.stringify(await post(url, bodyFor(op, users[i] as BenchUser), tokens[i])));
+    }
+    return answers;
+  };
+  for (const gateway of GATEWAYS) {
+    const only = process.env.BENCH_GATEWAYS?.split(',');
+    if (only && !only.includes(gateway.name)) continue;
+    const workerCounts = gateway.clusters && settings.allCores > 1 ? [1, settings.allCores] : [1];
+    for (const workers of workerCounts) {
+      const running = await startGateway(gateway.name, workers, subgraphs, supergraphPath);
+      commands[`${gateway.name} x${workers}`] = running.command;
+      try {
+        await waitUntilAnswering(running, async () => {
+          const answer = await post(running.url, bodyFor('Dashboard', users[0] as BenchUser), tokens[0]);
+          // Ready once it answers with data; wrong answers (errors) are recorded by the check below.
+          return answer.data && (answer.data as { me?: unknown }).me ? null : JSON.stringify(answer.errors ?? answer).slice(0, 1500);
+        });
+        const answers = await answersOf(running.url);
+        reference ??= answers;
+        const differing = answers.filter((answer, i) => answer !== reference?.[i]).length;
+        const withErrors = answers.filter((answer) => answer.includes('"errors"')).length;
+        sameAnswers[`${gateway.name} x${workers}`] =
+          differing === 0 && withErrors === 0 ? 'identical' : `${differing} of ${answers.length} differ, ${withErrors} with errors${firstError(answers)}`;
+        for (const operation of OPERATIONS) {
+          const request = (i: number) => {
+            const u = i % users.length;
+            return { token: tokens[u] as string, body: bodyFor(operation, users[u] as BenchUser, Math.floor(i / users.length)) };
+          };
+          // Warm-up: JIT, query-plan caches, connection pools; not measured.
+          await runLoad({ url: running.url, connections: settings.connections[0] ?? 16, seconds: settings.warmupSeconds, request });
+          if (workers === 1) {
+            const probe = await sequentialProbe(running.url, running.proc.pid, request);
+            sequential.push({ gateway: gateway.name, operation, ...probe });
+            log(
+              `${gateway.name.padEnd(12)} x1 ${operation.padEnd(15)} sequential: ${probe.medianMs.toFixed(0)} ms median, ${probe.cpuMsPerRequest.toFixed(2)} CPU ms/req`,
+            );
+          }
+          for (const connections of settings.connections) {
+            const stop = sampleGroup(running.proc.pid);
+            const result = await runLoad({ url: running.url, connections, seconds: settings.durationSeconds, request });
+            const usage = stop();
+            const load = loadavg()[0] ?? 0;
+            const row: GatewayCase = {
+              gateway: gateway.name,
+              workers,
+              operation,
+              connections,
+              ...result,
+              peakRssMb: usage.peakRss / 1024 / 1024,
+              cpuMsPerRequest: (usage.cpuSeconds * 1000) / Math.max(1, result.requests),
+              loadAverage: load,
+            };
+            cases.push(row);
+            log(
+              `${gateway.name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${result.rps.toFixed(1)} p50=${result.p50} p99=${result.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms load=${load.toFixed(1)} errors=${result.errors + result.non2xx + result.graphqlErrors}`,
+            );
+          }
+        }
+      } finally {
+        await running.proc.stop();
+      }
+    }
+  }
+  const profile = process.env.BENCH_PROFILE === '0' ? null : await profileOurs(users, tokens, subgraphs, supergraphPath, log);
+  return { cases, sequential, sameAnswers, commands, profile };
+}
+
+/** Our gateway again, under `node --cpu-prof`, with the Dashboard load at the first connection count. */
+async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subgraphs, supergraphPath: string, log: (line: string) => void) {
+  const dir = `${supergraphPath.replace(/\/[^/]*$/, '')}/profile`;
+  rmSync(dir, { recursive: true, force: true });
+  const running = await startGateway('nexanest', 1, subgraphs, supergraphPath, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  try {
+    await waitUntilAnswering(running, async () => ((await post(running.url, bodyFor('Dashboard', users[0] as BenchUser), tokens[0])).data ? null : 'no data'));
+    const request = (i: number) => ({ token: tokens[i % users.length] as string, body: bodyFor('Dashboard', users[i % users.length] as BenchUser) });
+    await runLoad({ url: running.url, connections: settings.connections[0] ?? 16, seconds: settings.durationSeconds, request });
+  } finally {
+    await running.proc.stop();
+  }
+  const summary = summariseProfile(dir);
+  log(`  profile: ${summary ? summary.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ') : 'none written'}`);
+  return summary;
+}
