@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { latestPriceKey } from '@nexanest/market';
 import { type PrivateRedis, startPrivateRedis } from '../../infrastructure/test/support/private-redis.ts';
 import { operation } from '../support/operations.ts';
 import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
@@ -96,7 +97,7 @@ const latestPrice = async (symbol: string) => {
 };
 const cachedRevision = (symbol: string) =>
   redis.use(1, async (client) => {
-    const text = await client.get(`${stack.namespace}:price:latest:${symbol}`);
+    const text = await client.get(latestPriceKey(stack.namespace, symbol));
     return text ? (JSON.parse(text) as { revision: number; price: string }) : null;
   });
 
