@@ -25,15 +25,20 @@ const areaOf = (url: string) => {
   return own ?? url.replace(/^.*\//, '');
 };
 
-export function summariseProfile(dir: string): ProfileSummary | null {
+/**
+ * `lastSeconds`: only the samples of the profile's last seconds (the load window before the
+ * gateway was stopped), so start-up (module loading, compiling) does not count.
+ */
+export function summariseProfile(dir: string, lastSeconds?: number): ProfileSummary | null {
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) return null;
-  const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { nodes: ProfileNode[] };
+  const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
+  const counted = countHits(profile, lastSeconds);
   const self = new Map<string, { name: string; where: string; hits: number }>();
   const areas = new Map<string, number>();
   let total = 0;
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = counted.get(node.id) ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;
     // Percentages are of the time the gateway was busy: idle samples are left out.
     if (!hits || functionName === '(idle)') continue;
@@ -59,4 +64,25 @@ export function summariseProfile(dir: string): ProfileSummary | null {
       .slice(0, 12)
       .map(([area, hits]) => ({ area, percent: percent(hits) })),
   };
+}
+
+/** Hits per node id, from the sample list (restricted to the last seconds when asked). */
+function countHits(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, lastSeconds?: number): Map<number, number> {
+  const hits = new Map<number, number>();
+  const { samples, timeDeltas } = profile;
+  if (!samples || !timeDeltas || lastSeconds === undefined) {
+    for (const node of profile.nodes) hits.set(node.id, node.hitCount ?? 0);
+    return hits;
+  }
+  const times: number[] = [];
+  let t = 0;
+  for (const delta of timeDeltas) {
+    t += delta;
+    times.push(t);
+  }
+  const from = t - lastSeconds * 1_000_000;
+  samples.forEach((id, i) => {
+    if ((times[i] ?? 0) >= from) hits.set(id, (hits.get(id) ?? 0) + 1);
+  });
+  return hits;
 }

@@ -4,7 +4,7 @@ import { GATEWAYS } from './gateways.ts';
 import type { GatewayCase, GatewaysResult } from './scenarios/gateways.ts';
 
 const f1 = (n: number) => n.toFixed(1);
-const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
+const ratio = (a: number, b: number) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 export function gatewaySection(result: GatewaysResult, s: typeof Settings, origin: string[] = []): string[] {
   const label = (name: string) => GATEWAYS.find((g) => g.name === name)?.label ?? name;
@@ -93,20 +93,23 @@ function targets(ours: GatewayCase[], cases: GatewayCase[]): string[] {
     const stock = at('apollo-stock', 'Dashboard', o.connections);
     const hive = at('hive', 'Dashboard', o.connections);
     const router = at('hive-router', 'Dashboard', o.connections);
-    const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    // No answer inside the window (rps or p99 of 0) is no measurement: neither met nor missed.
+    const verdict = (ok: boolean, ...figures: number[]) => (figures.some((n) => n <= 0) ? 'not measurable: no answers in the window' : ok ? 'met' : 'NOT met');
     if (stock)
       lines.push(
-        `- c=${o.connections}: RPS ${ratio(o.rps, stock.rps)} stock @apollo/gateway (target 1.5x: ${verdict(o.rps >= 1.5 * stock.rps)}), p99 ${o.p99} vs ${stock.p99} ms (${verdict(o.p99 <= stock.p99)})`,
+        `- c=${o.connections}: RPS ${ratio(o.rps, stock.rps)} stock @apollo/gateway (target 1.5x: ${verdict(o.rps >= 1.5 * stock.rps, o.rps, stock.rps)}), p99 ${o.p99} vs ${stock.p99} ms (${verdict(o.p99 <= stock.p99, o.p99, stock.p99)})`,
       );
     if (hive)
       lines.push(
-        `- c=${o.connections}: RPS ${ratio(o.rps, hive.rps)} Hive Gateway (target 1.0x: ${verdict(o.rps >= hive.rps)}), p99 ${o.p99} vs ${hive.p99} ms (${verdict(o.p99 <= hive.p99)})`,
+        `- c=${o.connections}: RPS ${ratio(o.rps, hive.rps)} Hive Gateway (target 1.0x: ${verdict(o.rps >= hive.rps, o.rps, hive.rps)}), p99 ${o.p99} vs ${hive.p99} ms (${verdict(o.p99 <= hive.p99, o.p99, hive.p99)})`,
       );
     if (router)
       lines.push(
-        `- c=${o.connections}: RPS ${ratio(o.rps, router.rps)} Hive Gateway with the router runtime (reach for 1.0x: ${verdict(o.rps >= router.rps)})`,
+        `- c=${o.connections}: RPS ${ratio(o.rps, router.rps)} Hive Gateway with the router runtime (reach for 1.0x: ${verdict(o.rps >= router.rps, o.rps, router.rps)})`,
       );
-    lines.push(`- c=${o.connections}: our gateway's peak RSS ${o.peakRssMb.toFixed(0)} MB (target at most 300 MB: ${verdict(o.peakRssMb <= 300)})`);
+    lines.push(
+      `- c=${o.connections}: our gateway's peak RSS ${o.peakRssMb.toFixed(0)} MB (target at most 300 MB: ${verdict(o.peakRssMb <= 300, o.peakRssMb)})`,
+    );
   }
   return lines;
 }

@@ -114,8 +114,9 @@ try {
     await closedLoop(5);
     const errorsBefore = errors;
     const max = await closedLoop(Number(flags.measure));
-    rps = Math.max(1, Math.floor(max / 2));
+    rps = Math.max(1, Math.round(max / 2));
     say(`measured maximum ${max.toFixed(1)} RPS (16 in flight, ${flags.measure} s, ${errors - errorsBefore} errors); soaking at ${rps} RPS`);
+    for (const [what, count] of [...errorSamples].slice(0, 5)) say(`  while measuring: ${count} x ${what}`);
   }
   errors = 0;
   errorSamples.clear();

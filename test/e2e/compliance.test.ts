@@ -202,6 +202,11 @@ describe('DeleteMyAccount', () => {
   });
 
   it('erases the account everywhere; only a pseudonymous audit record remains', { timeout: 120_000 }, async () => {
+    // Reading her portfolios puts copies in portfolio's Redis cache: the erasure must take those too.
+    expect((await ann.client.request('{ me { portfolios { id name } } }')).errors).toBeUndefined();
+    const cached = await scanRedis(testRedisUrl(), stack.namespace, [0], [ann.userId], [`${stack.namespace}:events`, `${stack.namespace}:events:dead`]);
+    expect(cached.length).toBeGreaterThan(0);
+
     const deleted = await ann.client.request(operation('DeleteMyAccount'), { password: ann.password });
     expect(deleted.errors).toBeUndefined();
     expect(deleted.data?.deleteMyAccount).toBe(true);

@@ -29,11 +29,11 @@ async function detail(client: Client['client'] = owner.client) {
   return answer;
 }
 
-/** Statements the whole stack sends to PostgreSQL for one request. */
+/** Statements portfolio's request pool sends to PostgreSQL for one request (its outbox relay has a pool of its own). */
 async function statementsOf(request: () => Promise<unknown>): Promise<number> {
   statementCounter.reset();
   await request();
-  return statementCounter.count;
+  return statementCounter.of('portfolio');
 }
 
 async function record(input: Record<string, unknown>) {

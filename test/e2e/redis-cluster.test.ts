@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { loadEnv } from '@nexanest/config';
 import { connectRedis, createBus, probeRedis, type Redis, type RedisClusterTarget, redisTarget } from '@nexanest/bus';
 import { latestPriceKey, MARKET_REDIS_DB, marketEnvSchema } from '@nexanest/market';
-import { startPrivateRedisCluster, type PrivateRedisCluster } from '@nexanest/testing';
+import { eventually, startPrivateRedisCluster, type PrivateRedisCluster } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
 import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -28,15 +28,6 @@ afterAll(async () => {
   await stack?.teardown();
   await cluster?.stop();
 });
-
-const eventually = async <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> => {
-  let value = await read();
-  for (let attempt = 0; attempt < 100 && !done(value); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    value = await read();
-  }
-  return value;
-};
 
 describe('REDIS_CLUSTER_NODES', () => {
   it('reads the setting as a cluster, which answers readiness probes', async () => {

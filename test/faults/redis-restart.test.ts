@@ -41,7 +41,10 @@ const ingest = (symbol: string) =>
 /** Ingests ticks until `next` settles (subscriptions are set up, and Redis re-subscribed, asynchronously). */
 async function ingestUntil<T>(next: Promise<T>, symbol: string): Promise<T> {
   let settled = false;
-  void next.finally(() => (settled = true));
+  const settle = () => {
+    settled = true;
+  };
+  void next.then(settle, settle);
   for (let attempt = 0; attempt < 100 && !settled; attempt++) {
     await ingest(symbol);
     await sleep(100);

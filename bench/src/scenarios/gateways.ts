@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { settings } from '../config.ts';
 import type { BenchUser } from '../dataset.ts';
-import { GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUntilAnswering } from '../gateways.ts';
+import { BENCH, GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUntilAnswering } from '../gateways.ts';
 import { post } from '../graphql-request.ts';
 import { runLoad, type LoadResult } from '../load.ts';
 import { bodyFor, OPERATIONS, type OperationName } from '../operations.ts';
@@ -152,7 +152,7 @@ export async function runGatewayScenario(
 
 /** Our gateway again, under `node --cpu-prof`, with the Dashboard load at the first connection count. */
 async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subgraphs, supergraphPath: string, log: (line: string) => void) {
-  const dir = `${supergraphPath.replace(/\/[^/]*$/, '')}/profile`;
+  const dir = `${BENCH}.run/profile`;
   rmSync(dir, { recursive: true, force: true });
   const running = await startGateway('nexanest', 1, subgraphs, supergraphPath, ['--cpu-prof', '--cpu-prof-dir', dir]);
   try {
@@ -162,7 +162,7 @@ async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subg
   } finally {
     await running.proc.stop();
   }
-  const summary = summariseProfile(dir);
+  const summary = summariseProfile(dir, settings.durationSeconds);
   log(`  profile: ${summary ? summary.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ') : 'none written'}`);
   return summary;
 }

@@ -6,6 +6,7 @@ export {
   isClusterTarget,
   probeRedis,
   redisTarget,
+  scanKeys,
   type Redis,
   type RedisClientOptions,
   type RedisClusterNode,

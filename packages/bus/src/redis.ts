@@ -91,3 +91,11 @@ export async function probeRedis(target: RedisTarget, timeoutMs = 1000): Promise
     client.disconnect();
   }
 }
+
+/** Keys matching `match`, a batch at a time; on a cluster, every primary is scanned. */
+export async function* scanKeys(redis: Redis, match: string): AsyncGenerator<string[]> {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    for await (const keys of node.scanStream({ match, count: 500 })) yield keys as string[];
+  }
+}

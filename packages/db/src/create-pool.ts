@@ -37,7 +37,7 @@ export function createPool<TSchema extends Record<string, unknown>>(options: Poo
     onnotice: () => {},
     connection: { application_name: options.applicationName },
     ...usage.hooks(() => {
-      statementCounter.count++;
+      statementCounter.record(options.applicationName);
     }),
   });
   const sql = usage.track(client);

@@ -16,26 +16,31 @@ export interface HttpDrain {
 
 /** Graceful shutdown of a node:http server: counts requests from the moment it is attached. */
 export function trackHttpRequests(server: http.Server): HttpDrain {
-  let active = 0;
+  const active = new Set<http.ServerResponse>();
   let draining = false;
   let settled: (() => void) | null = null;
+  // An answer sent during the drain tells the client not to reuse the connection, so a client
+  // that keeps sending on a kept-alive connection cannot hold the drain open.
+  const closeAfter = (res: http.ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
   server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    active++;
-    // An answer that starts during the drain tells the client not to reuse the connection.
-    if (draining && !res.headersSent) res.setHeader('connection', 'close');
+    active.add(res);
+    if (draining) closeAfter(res);
     res.once('close', () => {
-      active--;
+      active.delete(res);
       if (draining) server.closeIdleConnections();
-      if (active === 0) settled?.();
+      if (active.size === 0) settled?.();
     });
   });
   return {
-    inFlight: () => active,
+    inFlight: () => active.size,
     async drain(graceMs) {
       draining = true;
+      for (const res of active) closeAfter(res);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (active > 0) {
+      if (active.size > 0) {
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           new Promise<void>((resolve) => {

@@ -9,12 +9,15 @@ export async function readMetric(serviceUrl: string, name: string, labels: Recor
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
-/** Reads until the value is `expected` (work settling in the background), at most ~5 s; returns the last value read. */
-export async function readUntil<T>(read: () => Promise<T>, expected: T): Promise<T> {
+/** Reads until `done` accepts the value (work settling in the background), at most ~5 s; returns the last value read. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
   let value = await read();
-  for (let attempt = 0; attempt < 100 && value !== expected; attempt++) {
+  for (let attempt = 0; attempt < 100 && !done(value); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     value = await read();
   }
   return value;
 }
+
+/** Reads until the value is `expected`; returns the last value read. */
+export const readUntil = <T>(read: () => Promise<T>, expected: T): Promise<T> => eventually(read, (value) => value === expected);

@@ -98,7 +98,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       });
       await consumer.start();
       compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redis, namespace: env.NEXANEST_NAMESPACE, logger });
-      inspector = connectRedis(redis, 0);
+      inspector = connectRedis(redis, EVENTS_REDIS_DB);
       inspector.on('error', () => {});
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
@@ -133,7 +133,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       }),
       subscriptions: { schema: server.schema },
       observe: {
-        pools: { notifications: pool, notifications_workers: system },
+        pools: { notifications: pool, notifications_workers: system, notifications_audit: audit },
         ...(inspector ? { streamGroups: () => readStreamGroups(inspector as Redis, [eventsStreamKey(env.NEXANEST_NAMESPACE)]) } : {}),
       },
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => probeRedis(redis).then(requireTrue) } : {}) },

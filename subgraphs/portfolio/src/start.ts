@@ -87,7 +87,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       });
       relay.start();
       // Erasure (user.deleted) acts for the system on the owner's connection.
-      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger });
+      erasure = await startPortfolioErasure({ ownerUrl: env.PORTFOLIO_DATABASE_URL, redis: target, namespace: env.NEXANEST_NAMESPACE, logger, cache });
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
@@ -107,7 +107,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
-      observe: { pools: { portfolio: pool } },
+      observe: { pools: { portfolio: pool, portfolio_outbox: owner } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

@@ -1,4 +1,4 @@
-import type { Redis } from '@nexanest/bus';
+import { type Redis, scanKeys } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 
 /** Redis logical database of the portfolio cache (the platform guide: 0 = general and portfolio cache). */
@@ -27,6 +27,11 @@ export interface PortfolioCache {
   write<T>(kind: CacheScopeKind, part: string, entries: ReadonlyArray<{ id: string; generation: string; value: T }>): Promise<void>;
   /** Bumps the generations: every value cached for these portfolios and owners is unreachable at once. */
   invalidate(marks: { portfolios: Iterable<string>; owners: Iterable<string> }): Promise<void>;
+  /**
+   * Deletes every value and generation cached for these portfolios and owners (erasure of a
+   * user: their rows must not outlive the database's copy until a TTL runs out).
+   */
+  purge(marks: { portfolios: Iterable<string>; owners: Iterable<string> }): Promise<void>;
 }
 
 const DATE_FIELDS = new Set(['createdAt', 'updatedAt', 'executedAt', 'grantedAt', 'revokedAt']);
@@ -75,6 +80,14 @@ export function createPortfolioCache(options: { redis: Redis; namespace: string;
       const results = await pipeline.exec();
       const failed = results?.find(([error]) => error);
       if (failed) throw failed[0];
+    },
+    async purge(marks) {
+      const scopes = [...[...marks.portfolios].map((id) => ['p', id] as const), ...[...marks.owners].map((id) => ['o', id] as const)];
+      for (const [kind, id] of scopes) {
+        await redis.del(genKey(kind, id));
+        // One DEL per key: on a cluster the keys of a scope may sit in different slots.
+        for await (const keys of scanKeys(redis, `${prefix}${kind}:${id}:*`)) for (const key of keys) await redis.del(key);
+      }
     },
   };
 }
