@@ -33,7 +33,8 @@ async function seed(stack: TestStack) {
   const created = await user.client.request<{ createPortfolio: { id: string } }>(operation('CreatePortfolio'), {
     input: { name: 'Five years', portfolioType: 'TAXABLE', baseCurrency: 'USD' },
   });
-  const portfolioId = created.data!.createPortfolio.id;
+  if (!created.data) throw new Error(`createPortfolio failed: ${JSON.stringify(created.errors)}`);
+  const portfolioId = created.data.createPortfolio.id;
   const start = Date.now() - YEARS * 365 * DAY_MS;
   const record = async (input: Record<string, unknown>) => {
     const answer = await user.client.request(operation('RecordTransaction'), { input: { portfolioId, ...input } });
