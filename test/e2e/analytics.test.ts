@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
+import { DEV_SECRETS } from '@nexanest/config';
+import { createMarketClient } from '@nexanest/graphql';
 import { operation } from '../support/operations.ts';
 import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -42,18 +44,32 @@ async function createPortfolio(client: Awaited<ReturnType<typeof registerUser>>[
 }
 
 /** SPY's ONE_YEAR return as a client can reconcile it: from the daily candles market serves through the gateway. */
-async function spyOneYearReturn(client: Awaited<ReturnType<typeof registerUser>>['client']): Promise<number> {
+/**
+ * SPY's one-year return as the gateway's candles give it, in `currency`: each close converted at
+ * its own day's rate from market's FX history (closes of days without a rate left out).
+ */
+async function spyOneYearReturn(client: Awaited<ReturnType<typeof registerUser>>['client'], currency = 'USD'): Promise<number> {
   const now = new Date();
   const start = new Date(now);
   start.setUTCFullYear(start.getUTCFullYear() - 1);
+  const from = new Date(start.getTime() - 7 * DAY_MS);
   const candles = await client.request<{ instrument: { candles: { time: string; close: string }[] } }>(
     'query($from: DateTime!, $to: DateTime!) { instrument(symbol: "SPY") { candles(interval: ONE_DAY, from: $from, to: $to) { time close } } }',
-    { from: new Date(start.getTime() - 7 * DAY_MS).toISOString(), to: new Date(now.getTime() + DAY_MS).toISOString() },
+    { from: from.toISOString(), to: new Date(now.getTime() + DAY_MS).toISOString() },
   );
   expect(candles.errors).toBeUndefined();
-  const closeAsOf = (day: string) => candles.data!.instrument.candles.filter((candle) => utcDay(candle.time) <= day).at(-1)!.close;
-  return new Decimal(closeAsOf(utcDay(now)))
-    .dividedBy(closeAsOf(utcDay(start)))
+  let closes = candles.data!.instrument.candles.map((candle) => ({ day: utcDay(candle.time), close: new Decimal(candle.close) }));
+  if (currency !== 'USD') {
+    const market = createMarketClient({ url: stack.services.market as string, cacheTtlMs: 0, secret: DEV_SECRETS.GATEWAY_IDENTITY_SECRET });
+    const rates = await market.fxHistory('USD', currency, utcDay(from.toISOString()), utcDay(now.toISOString()));
+    closes = closes.flatMap((entry) => {
+      const rate = rates.get(entry.day);
+      return rate ? [{ day: entry.day, close: entry.close.times(rate) }] : [];
+    });
+  }
+  const closeAsOf = (day: string) => closes.filter((entry) => entry.day <= day).at(-1)!.close;
+  return closeAsOf(utcDay(now.toISOString()))
+    .dividedBy(closeAsOf(utcDay(start.toISOString())))
     .minus(1)
     .toNumber();
 }
@@ -84,7 +100,7 @@ describe('analytics through the gateway', () => {
     expect(portfolio.performance.benchmarkReturn).toBeCloseTo(await spyOneYearReturn(user.client), 12);
   });
 
-  it("gives a EUR portfolio SPY's return converted at market's latest EUR rate (the same ratio)", async () => {
+  it("gives a EUR portfolio SPY's return in EUR, each close converted at its own day's rate", async () => {
     const user = await registerUser(stack, 'analytics_eur');
     const id = await createPortfolio(user.client, 'EUR');
     const detail = await user.client.request(PORTFOLIO_DETAIL_ANALYTICS, {
@@ -93,7 +109,7 @@ describe('analytics through the gateway', () => {
       to: new Date().toISOString(),
     });
     expect(detail.errors).toBeUndefined();
-    expect(detail.data!.portfolio.performance.benchmarkReturn).toBeCloseTo(await spyOneYearReturn(user.client), 12);
+    expect(detail.data!.portfolio.performance.benchmarkReturn).toBeCloseTo(await spyOneYearReturn(user.client, 'EUR'), 12);
   });
 
   it('answers the PerformanceSeries operation as written, for the owner only', async () => {

@@ -46,8 +46,8 @@ const visible = (caller: { userId: string; role: string } | null) =>
   });
 
 describe('row-level security on the notifications database', () => {
-  it('shows a user their own rows and no outbox', async () => {
-    expect(await visible({ userId: alice, role: 'USER' })).toEqual({ notifications: 1, alerts: 1, preferences: 1, emails: 0 });
+  it('shows a user their own rows, their own queued emails included (for ExportMyData)', async () => {
+    expect(await visible({ userId: alice, role: 'USER' })).toEqual({ notifications: 1, alerts: 1, preferences: 1, emails: 1 });
   });
 
   it('shows another user, or a connection without a caller, nothing', async () => {
