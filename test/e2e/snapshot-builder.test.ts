@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from 'decimal.js';
-import { analyticsSchema, createAnalyticsEventsConsumer, createPortfolioLedgerClient, createSnapshotBuilder, type SnapshotBuilder } from '@nexanest/analytics';
+import {
+  analyticsSchema,
+  createAnalyticsEventsConsumer,
+  eraseUserAnalytics,
+  createPortfolioLedgerClient,
+  createSnapshotBuilder,
+  type SnapshotBuilder,
+} from '@nexanest/analytics';
 import { connectRedis, EVENTS_REDIS_DB } from '@nexanest/bus';
 import { testRedisUrl } from '@nexanest/testing';
 import { DEV_SECRETS } from '@nexanest/config';
@@ -155,6 +162,7 @@ describe('snapshot builder', () => {
       namespace: stack.namespace,
       builder,
       logger: createLogger('snapshot-test', 'silent'),
+      erase: (userId) => eraseUserAnalytics({ analytics: analytics.sql, timescale: timescale.sql }, userId),
       blockMs: 100,
     });
     await consumer.start();

@@ -20,11 +20,14 @@ export async function exportAnalytics(sql: Sql, userId: string): Promise<Record<
 
 /**
  * Erases what analytics holds about a user (on user.deleted): their snapshots in the time-series
- * database and the snapshot jobs of those portfolios. Idempotent.
+ * database, the snapshot builder's state of their portfolios (it names the owner) and those
+ * portfolios' snapshot jobs. Idempotent.
  */
 export async function eraseUserAnalytics(sql: { analytics: Sql; timescale: Sql }, userId: string): Promise<void> {
-  const portfolios = await sql.timescale<{ portfolio_id: string }[]>`
+  const snapshots = await sql.timescale<{ portfolio_id: string }[]>`
     delete from analytics_ts.portfolio_snapshots where owner_id = ${userId}::uuid returning portfolio_id::text`;
-  const ids = [...new Set(portfolios.map((row) => row.portfolio_id))];
+  const states = await sql.analytics<{ portfolio_id: string }[]>`
+    delete from portfolio_snapshot_state where owner_id = ${userId}::uuid returning portfolio_id::text`;
+  const ids = [...new Set([...snapshots, ...states].map((row) => row.portfolio_id))];
   if (ids.length > 0) await sql.analytics`delete from snapshot_jobs where portfolio_id = any(${ids}::text[]::uuid[])`;
 }

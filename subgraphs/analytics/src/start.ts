@@ -11,6 +11,7 @@ import { schema } from './db/index.ts';
 import type { AnalyticsEnv } from './env.ts';
 import { startAnalyticsErasure } from './erasure-consumer.ts';
 import { migrateAnalytics } from './migrate.ts';
+import { eraseUserAnalytics } from './personal-data.ts';
 import { createAnalyticsServer } from './server.ts';
 
 /** Starts the analytics subgraph: both pools, both migrations, HTTP. `close` undoes all of it. */
@@ -87,7 +88,13 @@ export async function startAnalyticsService(options: {
     if (redis && env.ANALYTICS_SNAPSHOT_EVENTS === 'on') {
       events = connectRedis(redis, EVENTS_REDIS_DB);
       events.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (events)'));
-      consumer = createAnalyticsEventsConsumer({ redis: events, namespace: env.NEXANEST_NAMESPACE, builder, logger });
+      consumer = createAnalyticsEventsConsumer({
+        redis: events,
+        namespace: env.NEXANEST_NAMESPACE,
+        builder,
+        logger,
+        erase: (userId) => eraseUserAnalytics({ analytics: analytics.sql, timescale: timescale.sql }, userId),
+      });
       await consumer.start();
     }
     logger.info({ url: running.url }, 'analytics subgraph listening');

@@ -15,12 +15,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * deletion, whose payload has no date) and its stale days are rebuilt at once. The effect is
  * idempotent (a rebuild of the same ledger writes the same snapshots), so a redelivery is harmless
  * and no processed_events record is needed.
+ *
+ * user.deleted is handled here too (besides the erasure group): this group reads the stream in
+ * order, so a rebuild of a transaction event that came before the deletion cannot write the
+ * builder's state after the erasure has run.
  */
 export function createAnalyticsEventsConsumer(options: {
   redis: Redis;
   namespace: string;
   builder: SnapshotBuilder;
   logger: Logger;
+  /** Erases what analytics holds about a user (idempotent). */
+  erase: (userId: string) => Promise<void>;
   consumerName?: string;
   blockMs?: number;
   claimIdleMs?: number;
@@ -35,7 +41,15 @@ export function createAnalyticsEventsConsumer(options: {
     stream: eventsStreamKey(options.namespace),
     group: ANALYTICS_CONSUMER_GROUP,
     consumer: options.consumerName ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-    handle: routeByTopic({ 'transaction.recorded': rebuild, 'transaction.deleted': rebuild }),
+    handle: routeByTopic({
+      'transaction.recorded': rebuild,
+      'transaction.deleted': rebuild,
+      'user.deleted': async (event) => {
+        const userId = (event.payload as { userId?: unknown } | null)?.userId;
+        if (typeof userId !== 'string' || !UUID.test(userId)) throw new UnprocessableEventError('payload has no userId');
+        await options.erase(userId.toLowerCase());
+      },
+    }),
     logger: options.logger,
     blockMs: options.blockMs,
     claimIdleMs: options.claimIdleMs,
