@@ -122,7 +122,12 @@ describe('PostgreSQL restarts', () => {
     // After the restart the pools connected again: the last requests sent after it all succeed.
     // (Answers are recorded as they arrive, so a request in flight at the crash that waited for
     // UPSTREAM_TIMEOUT_MS can arrive among the last; it is judged with its own phase above.)
-    expect(outcomes.filter((o) => o.phase === 'after').slice(-8).every((o) => Boolean(o.id))).toBe(true);
+    expect(
+      outcomes
+        .filter((o) => o.phase === 'after')
+        .slice(-8)
+        .every((o) => Boolean(o.id)),
+    ).toBe(true);
 
     // Every acknowledged deposit is in the database under its key, each key once (an unacknowledged one may have committed too).
     const admin = postgres(stack.databases.portfolio, { max: 1, onnotice: () => {} });
