@@ -13,8 +13,12 @@ const OWNERS_MAX = 500;
  * auth asks which of these users granted the advisor access, to show an advisor their clients'
  * emails. Answered as the advisor under row-level security, so it can only ever see their grants.
  */
-export function mountPortfolioInternalRoutes(app: HttpApp, deps: { db: PortfolioPool['db']; secret: string; logger: Logger }): void {
-  mountAnalyticsRoutes(app, deps);
+export function mountPortfolioInternalRoutes(
+  app: HttpApp,
+  deps: { db: PortfolioPool['db']; analyticsDb: PortfolioPool['db']; secret: string; logger: Logger },
+): void {
+  // The snapshot builder's ledger reads run on a pool of their own: a backfill never takes the connections requests wait for.
+  mountAnalyticsRoutes(app, { ...deps, db: deps.analyticsDb });
   mountInternalRoute(app, ADVISOR_CLIENTS_PATH, { secret: deps.secret, logger: deps.logger }, async (body) => {
     const { advisorId, ownerIds } = (body ?? {}) as { advisorId?: unknown; ownerIds?: unknown };
     if (typeof advisorId !== 'string' || !isUuid(advisorId) || !Array.isArray(ownerIds) || ownerIds.length > OWNERS_MAX) throw new InternalBadRequest();

@@ -53,6 +53,13 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     schema,
     applicationName: 'portfolio',
   });
+  // The analytics snapshot builder reads ledgers through signed internal routes: background work on two connections of its own.
+  const analyticsReads = createPool({
+    url: appRoleUrl(env.PORTFOLIO_DATABASE_URL, env.APP_DB_PASSWORD),
+    max: 2,
+    schema,
+    applicationName: 'portfolio-analytics-reads',
+  });
   // The outbox relay reads and marks rows nexanest_app may not: it runs on the owner's connections.
   const owner = createPool({ url: env.PORTFOLIO_DATABASE_URL, max: 2, applicationName: 'portfolio-outbox-relay' });
   const target = redisTarget(env);
@@ -67,6 +74,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     events?.disconnect();
     redis?.disconnect();
     await owner.close();
+    await analyticsReads.close();
     await pool.close();
   };
   try {
@@ -105,9 +113,9 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
       createContext: server.createContext,
-      routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
+      routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, analyticsDb: analyticsReads.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
-      observe: { pools: { portfolio: pool, portfolio_outbox: owner } },
+      observe: { pools: { portfolio: pool, portfolio_outbox: owner, portfolio_analytics_reads: analyticsReads } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {
