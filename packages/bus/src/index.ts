@@ -36,6 +36,14 @@ export {
   type StreamEvent,
   type TopicHandlers,
 } from './streams/events.ts';
+export {
+  createErasureConsumer,
+  erasedUserOf,
+  startErasureConsumer,
+  USER_DELETED,
+  type ErasedUser,
+  type ErasureConsumerOptions,
+} from './streams/erasure-consumer.ts';
 export { createStreamConsumer, type StreamConsumer, type StreamConsumerOptions } from './streams/stream-consumer.ts';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './streams/outbox-relay.ts';
 export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type TransactionalDb } from './streams/idempotency.ts';

@@ -1,4 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { USER_DELETED } from '@nexanest/bus';
 import { badInput, requireSignedInUser, unauthenticated, type Identity } from '@nexanest/graphql';
 import type { AuthDeps } from './context.ts';
 import type { AuthDb, AuthTx } from './db/index.ts';
@@ -6,9 +7,6 @@ import { loginAttempts, outboxEvents, userSessions, users } from './db/schema/in
 import { pseudonymFor } from './domain/pseudonym.ts';
 import { verifyPassword } from './domain/password.ts';
 import { announceRevoked } from './sessions.ts';
-
-/** Topic announcing an erased account; every service erases the user's data when it hears it. */
-export const USER_DELETED = 'user.deleted';
 
 /** Payload of user.deleted. `email` lets services erase rows keyed by address (emails, failed sign-ins). */
 export interface UserDeletedEvent {
