@@ -1,5 +1,6 @@
 import postgres from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { createDatabaseGate, type DatabaseGateOptions } from './database-gate.ts';
 import { createPoolUsage, type PoolUsage } from './pool-usage.ts';
 import { statementCounter } from './statement-counter.ts';
 
@@ -21,6 +22,8 @@ export interface PoolOptions<TSchema extends Record<string, unknown>> {
   schema?: TSchema;
   /** Name shown in pg_stat_activity, so operators can tell the services apart. */
   applicationName: string;
+  /** Fail-fast while the database is down (database-gate.ts); tests drive its clock. */
+  gate?: DatabaseGateOptions;
 }
 
 /** One pool per service and database. NUMERIC stays a string: no JS number ever holds money. */
@@ -40,7 +43,9 @@ export function createPool<TSchema extends Record<string, unknown>>(options: Poo
       statementCounter.record(options.applicationName);
     }),
   });
-  const sql = usage.track(client);
+  // Counted, then gated: while the database is known to be down, work fails at once instead of
+  // queueing behind postgres.js's reconnect attempts (database-gate.ts).
+  const sql = createDatabaseGate(options.gate).wrap(usage.track(client));
   const db = drizzle(sql, { schema: options.schema ?? ({} as TSchema) });
   return { sql, db, usage: usage.usage, close: () => client.end({ timeout: 5 }) };
 }

@@ -1,37 +1,4 @@
-/**
- * Errors that mean "the database cannot be reached right now" (refused, reset, closed, shutting
- * down, starting up), as postgres.js and PostgreSQL report them, under any wrapping (Apollo's
- * resolver error, drizzle's query error): the request may be tried again shortly.
- */
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'CONNECT_TIMEOUT',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  // SQLSTATE: admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down).
-  '57P01',
-  '57P02',
-  '57P03',
-]);
-
-export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 8) return false;
-  // A failed HTTP call (undici's fetch) to another service is not the database, whatever socket
-  // code its cause carries; callers wrap it as their own unavailable-service error.
-  if (error instanceof TypeError && error.message === 'fetch failed') return false;
-  const { code, cause, originalError, errors } = error as { code?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
-  // SQLSTATE class 08: connection exceptions.
-  if (typeof code === 'string' && (CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
-  // Node reports a refused dual-stack connect as an AggregateError of one per address.
-  if (Array.isArray(errors) && errors.some((each) => isDatabaseUnavailable(each, depth + 1))) return true;
-  return isDatabaseUnavailable(cause, depth + 1) || isDatabaseUnavailable(originalError, depth + 1);
-}
+export { isDatabaseUnavailable } from '@nexanest/db';
 
 /** What a client is told: the contract's INTERNAL_SERVER_ERROR, with a reason it can act on (retry). */
 export const DATABASE_UNAVAILABLE = {
