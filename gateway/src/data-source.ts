@@ -1,5 +1,4 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
 import type { Histogram } from 'prom-client';
 import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, currentRequestId, IDENTITY_HEADER, REQUEST_ID_HEADER, signClientIp } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';

@@ -33,6 +33,11 @@ export const gatewayEnvSchema = baseEnvSchema
     HEALTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(2_000),
     /** WebSocket heartbeat: clients (and upstream subgraph sockets) are pinged this often; a silent one is closed. */
     WS_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+    /**
+     * Time a WebSocket client has to send connection_init before it is closed with 4408
+     * (graphql-ws's default is 3 s; a burst of thousands of handshakes on a busy gateway takes longer).
+     */
+    WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     /** Subscription events a slow client may have waiting before its oldest are dropped. */
     WS_SUBSCRIBER_QUEUE: z.coerce.number().int().min(1).default(256),
     /** Size of the in-memory LRU cache of automatic persisted queries, in bytes of query text. */

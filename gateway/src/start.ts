@@ -58,6 +58,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     identity,
     logger,
     heartbeatMs: env.WS_HEARTBEAT_MS,
+    connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     subscriberQueueLimit: env.WS_SUBSCRIBER_QUEUE,
   });
   await server.apollo.start();

@@ -37,6 +37,8 @@ export interface WsServerDeps {
   validationRules?: readonly ValidationRule[];
   /** Ping every client this often; one that has not answered the previous ping is closed. */
   heartbeatMs: number;
+  /** Time a client has to send connection_init (graphql-ws closes it with 4408 after that; default 10 s). */
+  connectionInitTimeoutMs?: number;
   /** Events a slow subscriber may have waiting before its oldest are dropped. */
   subscriberQueueLimit: number;
 }
@@ -102,6 +104,7 @@ export function attachWebSocketServer(deps: WsServerDeps) {
   const handle = useServer(
     {
       schema: deps.planner.apiGraphQLSchema,
+      connectionInitWaitTimeout: deps.connectionInitTimeoutMs ?? 10_000,
       validate: (schema, document) => validateWithLimits(schema, document, deps.validationRules ?? []),
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
