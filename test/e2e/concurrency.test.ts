@@ -10,7 +10,9 @@ import { registerUser, startTestStack, type TestStack } from '../support/stack.t
 let stack: TestStack;
 let owner: Awaited<ReturnType<typeof registerUser>>;
 beforeAll(async () => {
-  stack = await startTestStack();
+  // These tests judge what is written, not how fast: on a busy 2-core CI machine a hundred writes
+  // to one portfolio (serialised by its row lock) can queue past the default 10 s upstream timeout.
+  stack = await startTestStack({ env: { UPSTREAM_TIMEOUT_MS: '60000' } });
   owner = await registerUser(stack, 'racer');
 });
 afterAll(async () => {

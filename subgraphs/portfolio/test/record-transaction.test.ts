@@ -152,6 +152,20 @@ describe('recordTransaction', () => {
     expect((await given(h.run, user, { ...input, portfolioId: other })).id).not.toBe(first.id);
   });
 
+  it('answers a repeated key before the lock only for its owner, and not once the portfolio is archived', async () => {
+    const owner = newUser();
+    const portfolioId = await givenPortfolio(h.run, owner);
+    const input = { portfolioId, type: 'DEPOSIT', amount: '100', currency: 'USD', executedAt: minutesAgo(5), idempotencyKey: 'dep-owner-only' };
+    await given(h.run, owner, input);
+    // Someone else replaying the owner's key learns nothing: NOT_FOUND, as for any write to it.
+    const stranger = await h.run(newUser(), RECORD, { input });
+    expect(codeOf(stranger)).toBe('NOT_FOUND');
+    expect(stranger.data?.recordTransaction ?? null).toBeNull();
+    const archived = await h.run(owner, 'mutation($id: ID!) { archivePortfolio(id: $id) { isActive } }', { id: portfolioId });
+    expect(archived.errors).toBeUndefined();
+    expect(codeOf(await h.run(owner, RECORD, { input }))).toBe('CONFLICT');
+  });
+
   it('answers INTERNAL_SERVER_ERROR, not BAD_USER_INPUT, when market is unreachable', async () => {
     const down = await startFakeMarket();
     await down.close();
