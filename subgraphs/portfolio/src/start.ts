@@ -9,6 +9,7 @@ import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
 import { startPortfolioErasure } from './erasure-consumer.ts';
+import { startGoalWatch } from './goals/goal-watch.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -68,7 +69,9 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
   let redis: Redis | null = null;
   let erasure: { stop(): Promise<void> } | null = null;
+  let goalWatch: { stop(): Promise<void> } | null = null;
   const release = async () => {
+    await goalWatch?.stop();
     await erasure?.stop();
     await relay?.stop();
     events?.disconnect();
@@ -99,10 +102,20 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
+    const market = options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS });
+    // Goals reached on ledger changes (events consumer group portfolio.goals) and on price moves (periodic sweep).
+    goalWatch = await startGoalWatch({
+      ownerUrl: env.PORTFOLIO_DATABASE_URL,
+      market,
+      redis: target,
+      namespace: env.NEXANEST_NAMESPACE,
+      intervalMs: env.PORTFOLIO_GOALS_INTERVAL_MS,
+      logger,
+    });
     const server = createPortfolioServer({
       db: pool.db,
       cache,
-      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS }),
+      market,
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,

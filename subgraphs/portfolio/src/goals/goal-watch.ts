@@ -1,0 +1,98 @@
+import { hostname } from 'node:os';
+import {
+  connectRedis,
+  createStreamConsumer,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  routeByTopic,
+  type Redis,
+  type RedisTarget,
+  type StreamConsumer,
+  type StreamEvent,
+} from '@nexanest/bus';
+import { createPool } from '@nexanest/db';
+import type { Logger, MarketClient } from '@nexanest/graphql';
+import { schema } from '../db/index.ts';
+import { TRANSACTION_DELETED, TRANSACTION_RECORDED } from '../events/outbox.ts';
+import { isUuid } from '../ids.ts';
+import { createGoalEvaluator, type GoalEvaluator } from './goal-evaluator.ts';
+
+/** portfolio's consumer group for goals: a ledger change may carry a portfolio to its goal. */
+export const PORTFOLIO_GOALS_GROUP = 'portfolio.goals';
+
+export interface GoalWatchOptions {
+  /** The owner's URL: the evaluator acts for the system, across owners. */
+  ownerUrl: string;
+  market: MarketClient;
+  /** Without Redis only the periodic sweep runs (ledger events wait in the outbox anyway). */
+  redis: RedisTarget | null;
+  namespace: string;
+  /** How often every unreached goal is valued again, so that price and FX moves reach goals too. */
+  intervalMs: number;
+  logger: Logger;
+}
+
+/**
+ * Re-values a portfolio's unreached goals when its ledger changes. Redelivery is harmless: a goal
+ * is marked reached (and goal.reached written) only while it is not yet, so no processed_events
+ * record is kept.
+ */
+export function createGoalConsumer(options: { evaluator: GoalEvaluator; redis: Redis; namespace: string; logger: Logger }): StreamConsumer {
+  const onLedgerChange = async (event: StreamEvent) => {
+    const { portfolioId } = (event.payload ?? {}) as { portfolioId?: unknown };
+    if (typeof portfolioId !== 'string' || !isUuid(portfolioId)) return;
+    await options.evaluator.evaluatePortfolios([portfolioId.toLowerCase()]);
+  };
+  return createStreamConsumer({
+    redis: options.redis,
+    stream: eventsStreamKey(options.namespace),
+    group: PORTFOLIO_GOALS_GROUP,
+    consumer: `${hostname()}-${process.pid}`,
+    logger: options.logger,
+    handle: routeByTopic({ [TRANSACTION_RECORDED]: onLedgerChange, [TRANSACTION_DELETED]: onLedgerChange }),
+  });
+}
+
+/**
+ * Starts goal evaluation: the `portfolio.goals` consumer (with Redis) and the periodic sweep of
+ * every unreached goal. Replicas may all run it: the database lets one of them mark a goal.
+ */
+export async function startGoalWatch(options: GoalWatchOptions): Promise<{ evaluator: GoalEvaluator; stop(): Promise<void> }> {
+  const { logger } = options;
+  const owner = createPool({ url: options.ownerUrl, max: 2, schema, applicationName: 'portfolio-goals' });
+  const evaluator = createGoalEvaluator({ db: owner.db, market: options.market, logger });
+  const redis = options.redis ? connectRedis(options.redis, EVENTS_REDIS_DB) : null;
+  redis?.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (goals)'));
+  const consumer = redis ? createGoalConsumer({ evaluator, redis, namespace: options.namespace, logger }) : null;
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    sweeping = evaluator
+      .evaluateAll()
+      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'goal sweep failed; will retry'))
+      .finally(() => {
+        if (timer) timer = setTimeout(sweep, options.intervalMs);
+      });
+  };
+  const release = async () => {
+    redis?.disconnect();
+    await owner.close();
+  };
+  try {
+    await consumer?.start();
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  timer = setTimeout(sweep, options.intervalMs);
+  return {
+    evaluator,
+    async stop() {
+      clearTimeout(timer);
+      timer = undefined;
+      await consumer?.stop();
+      await sweeping;
+      await release();
+    },
+  };
+}
