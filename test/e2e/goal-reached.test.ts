@@ -15,8 +15,9 @@ import { adminClient, registerUser, startTestStack, type TestStack } from '../su
  * `portfolio.goals` consumer group; on price moves, through the sweep), writes the event with
  * `reached_at` in one transaction, and notifications tells the owner, once.
  *
- * The stack's own sweep is set to an hour, so the first test shows the consumer alone at work;
- * the second runs the sweep's evaluation (`evaluateAll`) itself, after each price move.
+ * The stack's own sweep is set to an hour, so the first test shows the consumer alone at work,
+ * and the last the tick listener alone; the second runs the sweep's evaluation (`evaluateAll`)
+ * itself.
  */
 type User = Awaited<ReturnType<typeof registerUser>>;
 interface Added {
@@ -34,12 +35,19 @@ let evaluator: GoalEvaluator;
 let ann: User;
 let bob: User;
 let carl: User;
+let dora: User;
+const TICK_BATCH_MS = 200;
 const sockets: Client[] = [];
 
 beforeAll(async () => {
-  stack = await startTestStack({ env: { PORTFOLIO_GOALS_INTERVAL_MS: '3600000' } });
+  stack = await startTestStack({ env: { PORTFOLIO_GOALS_INTERVAL_MS: '3600000', PORTFOLIO_GOALS_TICK_BATCH_MS: String(TICK_BATCH_MS) } });
   admin = await adminClient(stack);
-  [ann, bob, carl] = [await registerUser(stack, 'goal_ann'), await registerUser(stack, 'goal_bob'), await registerUser(stack, 'goal_carl')];
+  [ann, bob, carl, dora] = await Promise.all([
+    registerUser(stack, 'goal_ann'),
+    registerUser(stack, 'goal_bob'),
+    registerUser(stack, 'goal_carl'),
+    registerUser(stack, 'goal_dora'),
+  ]);
   events = connectRedis(testRedisUrl(), EVENTS_REDIS_DB);
   owner = createPool({ url: stack.databases.portfolio, max: 2, schema: portfolioSchema, applicationName: 'goal-test' });
   const market = createMarketClient({ url: stack.services.market as string, cacheTtlMs: 0 });
@@ -166,17 +174,17 @@ describe('goal reached', () => {
     expect(await goalReachedEntries(bobGoal)).toBe(0);
   });
 
-  it('reaches a goal when the price of a holding rises, once, even after it falls back and rises again', async () => {
-    await ingest('AAPL', '100');
+  it('sweeps up a goal set when already reached, once, even after the price falls back and rises again', async () => {
+    // AAPL is at 150 before carl buys 10 at 100: his portfolio is worth 1500 when the goal is set,
+    // and no ledger change or tick follows to value it; only the sweep does.
+    await ingest('AAPL', '150');
     const portfolioId = await createPortfolio(carl);
     await record(carl, portfolioId, { type: 'DEPOSIT', amount: '1000' });
     await record(carl, portfolioId, { type: 'BUY', symbol: 'AAPL', quantity: '10', price: '100' });
-    const goalId = await createGoal(carl, portfolioId, '1500');
     await settled();
-    await evaluator.evaluateAll();
+    const goalId = await createGoal(carl, portfolioId, '1500');
     expect((await goalOf(carl, portfolioId)).reachedAt).toBeNull();
 
-    await ingest('AAPL', '150'); // 10 x 150 = 1500: reached
     expect(await evaluator.evaluateAll()).toBe(1);
     await settled();
     expect(await listedGoalNotifications(carl)).toMatchObject([{ title: 'Goal reached: Sabbatical', data: { goalId, portfolioId } }]);
@@ -184,12 +192,32 @@ describe('goal reached', () => {
     expect(reachedAt).not.toBeNull();
 
     await ingest('AAPL', '90');
-    await evaluator.evaluateAll();
+    expect(await evaluator.evaluateAll()).toBe(0);
     await ingest('AAPL', '200');
-    await evaluator.evaluateAll();
+    expect(await evaluator.evaluateAll()).toBe(0);
     await settled();
     expect(await listedGoalNotifications(carl)).toHaveLength(1);
     expect(await goalReachedEntries(goalId)).toBe(1);
     expect((await goalOf(carl, portfolioId)).reachedAt).toBe(reachedAt);
+  });
+
+  it('reaches a goal on the tick that lifts a holding to the target, not on the one just below', async () => {
+    await ingest('MSFT', '100');
+    const doraSees = await listen(dora);
+    const portfolioId = await createPortfolio(dora);
+    const goalId = await createGoal(dora, portfolioId, '1200');
+    await record(dora, portfolioId, { type: 'DEPOSIT', amount: '1000' });
+    await record(dora, portfolioId, { type: 'BUY', symbol: 'MSFT', quantity: '10', price: '100' });
+    await settled(); // the goals consumer saw the BUY: portfolio listens to MSFT's ticks
+    await until(async () => ((await events.pubsub('NUMSUB', `${stack.namespace}:prices:MSFT`)) as [string, number])[1] > 0);
+
+    await ingest('MSFT', '119.99'); // 1199.90
+    await new Promise((resolve) => setTimeout(resolve, 3 * TICK_BATCH_MS)); // its batch has been valued
+    await settled();
+    expect((await goalOf(dora, portfolioId)).reachedAt).toBeNull();
+    await ingest('MSFT', '120'); // 1200.00
+    await until(async () => doraSees.some((added) => added.kind === 'GOAL'));
+    expect(doraSees.filter((added) => added.kind === 'GOAL')).toMatchObject([{ data: { goalId, portfolioId } }]);
+    expect((await goalOf(dora, portfolioId)).reachedAt).not.toBeNull();
   });
 });

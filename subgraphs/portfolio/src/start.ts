@@ -1,5 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
+import {
+  type Bus,
+  connectRedis,
+  createBus,
+  createOutboxRelay,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  type OutboxRelay,
+  type Redis,
+  redisTarget,
+} from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
@@ -25,6 +35,8 @@ export interface StartPortfolioOptions {
   marketClient?: MarketClient;
   /** Overrides the HTTP client of AUTH_SUBGRAPH_URL (single-process stacks learn auth's port late). */
   authClient?: AuthClient;
+  /** The bus market publishes ticks on (goals are valued on them); by default one of its own from REDIS_URL (in-process without it). */
+  bus?: Bus;
 }
 
 /** Applies the portfolio migrations as the database owner, on a connection of its own. */
@@ -70,8 +82,10 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   let redis: Redis | null = null;
   let erasure: { stop(): Promise<void> } | null = null;
   let goalWatch: { stop(): Promise<void> } | null = null;
+  const bus = options.bus ?? createBus({ redisUrl: target, namespace: env.NEXANEST_NAMESPACE });
   const release = async () => {
     await goalWatch?.stop();
+    if (!options.bus) await bus.close();
     await erasure?.stop();
     await relay?.stop();
     events?.disconnect();
@@ -103,13 +117,15 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
     const market = options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS });
-    // Goals reached on ledger changes (events consumer group portfolio.goals) and on price moves (periodic sweep).
+    // Goals reached on ledger changes (events consumer group portfolio.goals), on ticks, and in a periodic sweep.
     goalWatch = await startGoalWatch({
       ownerUrl: env.PORTFOLIO_DATABASE_URL,
       market,
       redis: target,
+      bus,
       namespace: env.NEXANEST_NAMESPACE,
       intervalMs: env.PORTFOLIO_GOALS_INTERVAL_MS,
+      tickBatchMs: env.PORTFOLIO_GOALS_TICK_BATCH_MS,
       logger,
     });
     const server = createPortfolioServer({

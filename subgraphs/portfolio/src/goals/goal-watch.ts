@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import {
+  type Bus,
   connectRedis,
   createStreamConsumer,
   EVENTS_REDIS_DB,
@@ -16,31 +17,45 @@ import { schema } from '../db/index.ts';
 import { TRANSACTION_DELETED, TRANSACTION_RECORDED } from '../events/outbox.ts';
 import { isUuid } from '../ids.ts';
 import { createGoalEvaluator, type GoalEvaluator } from './goal-evaluator.ts';
+import { createGoalTicks } from './goal-ticks.ts';
 
 /** portfolio's consumer group for goals: a ledger change may carry a portfolio to its goal. */
 export const PORTFOLIO_GOALS_GROUP = 'portfolio.goals';
+/** How often the tick listener reads again which symbols portfolios with unreached goals hold. */
+const TICK_RESYNC_MS = 30_000;
 
 export interface GoalWatchOptions {
   /** The owner's URL: the evaluator acts for the system, across owners. */
   ownerUrl: string;
   market: MarketClient;
-  /** Without Redis only the periodic sweep runs (ledger events wait in the outbox anyway). */
+  /** Without Redis no ledger events are consumed (they wait in the outbox anyway). */
   redis: RedisTarget | null;
+  /** The bus market publishes ticks on. */
+  bus: Bus;
   namespace: string;
-  /** How often every unreached goal is valued again, so that price and FX moves reach goals too. */
+  /** How often every unreached goal is valued again (FX moves, missed ticks). */
   intervalMs: number;
+  /** How long ticks are gathered before the goals of the portfolios holding the ticked symbols are valued. */
+  tickBatchMs: number;
   logger: Logger;
 }
 
 /**
- * Re-values a portfolio's unreached goals when its ledger changes. Redelivery is harmless: a goal
- * is marked reached (and goal.reached written) only while it is not yet, so no processed_events
- * record is kept.
+ * Re-values a portfolio's unreached goals when its ledger changes, and listens to the ticks of the
+ * symbol it names. Redelivery is harmless: a goal is marked reached (and goal.reached written)
+ * only while it is not yet, so no processed_events record is kept.
  */
-export function createGoalConsumer(options: { evaluator: GoalEvaluator; redis: Redis; namespace: string; logger: Logger }): StreamConsumer {
+export function createGoalConsumer(options: {
+  evaluator: GoalEvaluator;
+  redis: Redis;
+  namespace: string;
+  logger: Logger;
+  watchSymbol?: (symbol: string) => void;
+}): StreamConsumer {
   const onLedgerChange = async (event: StreamEvent) => {
-    const { portfolioId } = (event.payload ?? {}) as { portfolioId?: unknown };
+    const { portfolioId, symbol } = (event.payload ?? {}) as { portfolioId?: unknown; symbol?: unknown };
     if (typeof portfolioId !== 'string' || !isUuid(portfolioId)) return;
+    if (typeof symbol === 'string' && symbol) options.watchSymbol?.(symbol);
     await options.evaluator.evaluatePortfolios([portfolioId.toLowerCase()]);
   };
   return createStreamConsumer({
@@ -54,16 +69,18 @@ export function createGoalConsumer(options: { evaluator: GoalEvaluator; redis: R
 }
 
 /**
- * Starts goal evaluation: the `portfolio.goals` consumer (with Redis) and the periodic sweep of
- * every unreached goal. Replicas may all run it: the database lets one of them mark a goal.
+ * Starts goal evaluation: the `portfolio.goals` consumer (with Redis), the tick listener and the
+ * periodic sweep of every unreached goal. Replicas may all run it: the database lets one of them
+ * mark a goal.
  */
 export async function startGoalWatch(options: GoalWatchOptions): Promise<{ evaluator: GoalEvaluator; stop(): Promise<void> }> {
   const { logger } = options;
   const owner = createPool({ url: options.ownerUrl, max: 2, schema, applicationName: 'portfolio-goals' });
   const evaluator = createGoalEvaluator({ db: owner.db, market: options.market, logger });
+  const ticks = createGoalTicks({ db: owner.db, bus: options.bus, evaluator, batchMs: options.tickBatchMs, resyncMs: TICK_RESYNC_MS, logger });
   const redis = options.redis ? connectRedis(options.redis, EVENTS_REDIS_DB) : null;
   redis?.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (goals)'));
-  const consumer = redis ? createGoalConsumer({ evaluator, redis, namespace: options.namespace, logger }) : null;
+  const consumer = redis ? createGoalConsumer({ evaluator, redis, namespace: options.namespace, logger, watchSymbol: ticks.watch }) : null;
   let timer: NodeJS.Timeout | undefined;
   let sweeping: Promise<unknown> = Promise.resolve();
   const sweep = () => {
@@ -75,10 +92,12 @@ export async function startGoalWatch(options: GoalWatchOptions): Promise<{ evalu
       });
   };
   const release = async () => {
+    await ticks.stop();
     redis?.disconnect();
     await owner.close();
   };
   try {
+    await ticks.start();
     await consumer?.start();
   } catch (error) {
     await release();
