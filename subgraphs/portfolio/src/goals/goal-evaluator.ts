@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { GoalFacts, Logger, MarketClient } from '@nexanest/graphql';
 import type { PortfolioDb } from '../db/index.ts';
 import { cashBalances, goals, holdings, portfolios, type GoalRow } from '../db/schema/index.ts';
@@ -11,6 +11,8 @@ export const GOALS_PER_BATCH = 100;
 export interface GoalEvaluator {
   /** Values the unreached goals of these portfolios; returns how many it marked reached. */
   evaluatePortfolios(portfolioIds: readonly string[]): Promise<number>;
+  /** Values the unreached goals of every portfolio holding any of these symbols (they ticked). */
+  evaluateHolders(symbols: readonly string[]): Promise<number>;
   /** Values every unreached goal, GOALS_PER_BATCH at a time (the periodic sweep that follows prices). */
   evaluateAll(): Promise<number>;
 }
@@ -89,19 +91,20 @@ export function createGoalEvaluator(deps: { db: PortfolioDb; market: MarketClien
     return reached;
   }
 
-  const unreached = (after: string | null, portfolioIds?: readonly string[]) =>
+  const unreached = (after: string | null, which?: SQL) =>
     db
       .select()
       .from(goals)
-      .where(and(isNull(goals.reachedAt), after ? gt(goals.id, after) : undefined, portfolioIds ? inArray(goals.portfolioId, [...portfolioIds]) : undefined))
+      .where(and(isNull(goals.reachedAt), after ? gt(goals.id, after) : undefined, which))
       .orderBy(asc(goals.id))
       .limit(GOALS_PER_BATCH);
 
-  async function sweep(portfolioIds?: readonly string[]): Promise<number> {
+  /** Values the unreached goals `which` selects (all without it), GOALS_PER_BATCH at a time. */
+  async function sweep(which?: SQL): Promise<number> {
     let total = 0;
     let after: string | null = null;
     for (;;) {
-      const rows = await unreached(after, portfolioIds);
+      const rows = await unreached(after, which);
       total += await evaluate(rows);
       if (rows.length < GOALS_PER_BATCH) return total;
       after = rows[rows.length - 1]!.id;
@@ -109,7 +112,15 @@ export function createGoalEvaluator(deps: { db: PortfolioDb; market: MarketClien
   }
 
   return {
-    evaluatePortfolios: (portfolioIds) => (portfolioIds.length === 0 ? Promise.resolve(0) : sweep(portfolioIds)),
+    evaluatePortfolios: async (portfolioIds) => (portfolioIds.length === 0 ? 0 : sweep(inArray(goals.portfolioId, [...portfolioIds]))),
+    async evaluateHolders(symbols) {
+      if (symbols.length === 0) return 0;
+      const holders = db
+        .select({ portfolioId: holdings.portfolioId })
+        .from(holdings)
+        .where(and(inArray(holdings.symbol, [...symbols]), ne(holdings.quantity, '0')));
+      return sweep(inArray(goals.portfolioId, holders));
+    },
     evaluateAll: () => sweep(),
   };
 }

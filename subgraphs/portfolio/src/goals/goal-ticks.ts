@@ -1,6 +1,6 @@
 import type { Bus, Subscription } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { PortfolioDb } from '../db/index.ts';
 import { goals, holdings } from '../db/schema/index.ts';
 import type { GoalEvaluator } from './goal-evaluator.ts';
@@ -58,15 +58,16 @@ export function createGoalTicks(options: GoalTicksOptions): GoalTicks {
     watched.set(key, { unsubscribe: bus.subscribe(priceChannel(key), onTick), since: Date.now() });
   };
 
-  const heldWithUnreachedGoals = async (symbols?: readonly string[]) =>
+  /** Symbols held by a portfolio with an unreached goal. */
+  const heldForGoals = async () =>
     db
-      .selectDistinct({ symbol: holdings.symbol, portfolioId: holdings.portfolioId })
+      .selectDistinct({ symbol: holdings.symbol })
       .from(holdings)
       .innerJoin(goals, eq(goals.portfolioId, holdings.portfolioId))
-      .where(and(isNull(goals.reachedAt), ne(holdings.quantity, '0'), symbols ? inArray(holdings.symbol, [...symbols]) : undefined));
+      .where(and(isNull(goals.reachedAt), ne(holdings.quantity, '0')));
 
   async function resync() {
-    const symbols = new Set((await heldWithUnreachedGoals()).map((row) => row.symbol));
+    const symbols = new Set((await heldForGoals()).map((row) => row.symbol));
     for (const symbol of symbols) watch(symbol);
     for (const [symbol, entry] of watched) {
       // A symbol watched since the last read may belong to a ledger change whose goal is not there yet.
@@ -81,8 +82,7 @@ export function createGoalTicks(options: GoalTicksOptions): GoalTicks {
     if (ticked.size === 0) return;
     const symbols = [...ticked];
     ticked.clear();
-    const portfolioIds = [...new Set((await heldWithUnreachedGoals(symbols)).map((row) => row.portfolioId))];
-    await evaluator.evaluatePortfolios(portfolioIds);
+    await evaluator.evaluateHolders(symbols);
   }
 
   const schedule = (timer: 'batch' | 'resync') => {
