@@ -82,7 +82,13 @@ export function createGoalTicks(options: GoalTicksOptions): GoalTicks {
     if (ticked.size === 0) return;
     const symbols = [...ticked];
     ticked.clear();
-    await evaluator.evaluateHolders(symbols);
+    try {
+      await evaluator.evaluateHolders(symbols);
+    } catch (error) {
+      // Market or the database failed: the next batch tries these symbols again.
+      for (const symbol of symbols) ticked.add(symbol);
+      throw error;
+    }
   }
 
   const schedule = (timer: 'batch' | 'resync') => {
