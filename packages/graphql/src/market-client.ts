@@ -50,7 +50,7 @@ export interface MarketClient {
    */
   fxHistory(from: string, to: string, fromDay: string, toDay: string): Promise<Map<string, string | null>>;
   /**
-   * Each goal's current value (exact decimal string, in the goal's currency), as market's
+   * Each goal's current value (a decimal string in the goal's currency, 4 places at most), as market's
    * `Goal.currentValue` computes it from the latest prices and FX: one entity fetch for all, in
    * order; null while a holding has no price. Never cached.
    */

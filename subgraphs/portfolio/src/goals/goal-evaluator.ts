@@ -20,7 +20,8 @@ export interface GoalEvaluator {
 /**
  * Decides that goals are reached. A goal is reached when market's `Goal.currentValue` (the value
  * `Goal.progress` divides by the target: holdings at the latest prices plus cash, at the latest FX
- * rates, in the goal's currency) is at least its target amount, compared as exact decimals. Its
+ * rates, in the goal's currency, rounded to 4 places like every valuation on the wire, so like the
+ * portfolio's totalValue the owner sees) is at least its target amount, compared as decimals. Its
  * `reached_at` is set and `goal.reached` written to the outbox in one transaction, and only while
  * `reached_at` is still null: so the event is written once per goal, however many evaluators run
  * at once, and a goal whose value falls back below and rises again is not reached a second time.
