@@ -19,7 +19,7 @@ import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
 import { startPortfolioErasure } from './erasure-consumer.ts';
-import { startGoalWatch } from './goals/goal-watch.ts';
+import { type GoalWatch, startGoalWatch } from './goals/goal-watch.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -81,7 +81,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
   let redis: Redis | null = null;
   let erasure: { stop(): Promise<void> } | null = null;
-  let goalWatch: { stop(): Promise<void> } | null = null;
+  let goalWatch: GoalWatch | null = null;
   const bus = options.bus ?? createBus({ redisUrl: target, namespace: env.NEXANEST_NAMESPACE });
   const release = async () => {
     await goalWatch?.stop();
@@ -144,7 +144,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, analyticsDb: analyticsReads.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
-      observe: { pools: { portfolio: pool, portfolio_outbox: owner, portfolio_analytics_reads: analyticsReads } },
+      observe: { pools: { portfolio: pool, portfolio_outbox: owner, portfolio_analytics_reads: analyticsReads, portfolio_goals: goalWatch.pool } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

@@ -11,7 +11,7 @@ import {
   type StreamConsumer,
   type StreamEvent,
 } from '@nexanest/bus';
-import { createPool } from '@nexanest/db';
+import { createPool, type Pool } from '@nexanest/db';
 import type { Logger, MarketClient } from '@nexanest/graphql';
 import { schema } from '../db/index.ts';
 import { TRANSACTION_DELETED, TRANSACTION_RECORDED } from '../events/outbox.ts';
@@ -38,6 +38,13 @@ export interface GoalWatchOptions {
   /** How long ticks are gathered before the goals of the portfolios holding the ticked symbols are valued. */
   tickBatchMs: number;
   logger: Logger;
+}
+
+export interface GoalWatch {
+  evaluator: GoalEvaluator;
+  /** The evaluator's two owner connections (for the pool metrics). */
+  pool: Pool<typeof schema>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -73,7 +80,7 @@ export function createGoalConsumer(options: {
  * periodic sweep of every unreached goal. Replicas may all run it: the database lets one of them
  * mark a goal.
  */
-export async function startGoalWatch(options: GoalWatchOptions): Promise<{ evaluator: GoalEvaluator; stop(): Promise<void> }> {
+export async function startGoalWatch(options: GoalWatchOptions): Promise<GoalWatch> {
   const { logger } = options;
   const owner = createPool({ url: options.ownerUrl, max: 2, schema, applicationName: 'portfolio-goals' });
   const evaluator = createGoalEvaluator({ db: owner.db, market: options.market, logger });
@@ -106,6 +113,7 @@ export async function startGoalWatch(options: GoalWatchOptions): Promise<{ evalu
   timer = setTimeout(sweep, options.intervalMs);
   return {
     evaluator,
+    pool: owner,
     async stop() {
       clearTimeout(timer);
       timer = undefined;
