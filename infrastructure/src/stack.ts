@@ -99,6 +99,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         logger: child('portfolio'),
         port: port(portfolioEnv.PORTFOLIO_PORT),
         authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
+        bus,
       }),
       startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT), portfolioUrl: () => late.portfolio }),
       startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),

@@ -48,3 +48,4 @@ export { createStreamConsumer, type StreamConsumer, type StreamConsumerOptions }
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './streams/outbox-relay.ts';
 export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type TransactionalDb } from './streams/idempotency.ts';
 export { readStreamGroups } from './stream-groups.ts';
+export { createStreamTrimmer, trimFloor, type StreamTrimmer, type StreamTrimmerOptions } from './streams/stream-trimmer.ts';

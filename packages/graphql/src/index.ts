@@ -29,6 +29,7 @@ export {
   createMarketClient,
   MarketUnavailableError,
   type DailyCloses,
+  type GoalFacts,
   type MarketClient,
   type MarketClientOptions,
   type MarketInstrument,

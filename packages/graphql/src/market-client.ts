@@ -22,6 +22,13 @@ export interface DailyCloses {
   closes: { day: string; close: string }[];
 }
 
+/** A goal as market's Goal entity needs it (the fields its @requires names): what portfolio knows. */
+export interface GoalFacts {
+  id: string;
+  targetAmount: { amount: string; currency: string };
+  portfolio: { baseCurrency: string; holdings: { symbol: string; quantity: string }[]; cashBalances: { amount: string; currency: string }[] };
+}
+
 /**
  * The market subgraph as other subgraphs ask it: over HTTP at its own GraphQL endpoint, never
  * through its database. Each method answers null when market has no such thing, and throws
@@ -42,6 +49,12 @@ export interface MarketClient {
    * null on days without a rate. Cached. Needs `secret`.
    */
   fxHistory(from: string, to: string, fromDay: string, toDay: string): Promise<Map<string, string | null>>;
+  /**
+   * Each goal's current value (a decimal string in the goal's currency, 4 places at most), as market's
+   * `Goal.currentValue` computes it from the latest prices and FX: one entity fetch for all, in
+   * order; null while a holding has no price. Never cached.
+   */
+  goalValues(goals: readonly GoalFacts[]): Promise<(string | null)[]>;
 }
 
 export interface MarketClientOptions {
@@ -75,6 +88,7 @@ const QUOTE_QUERY = 'query($s: ID!) { instrument(symbol: $s) { symbol latestPric
 const CLOSES_QUERY = `query($s: ID!, $from: DateTime!, $to: DateTime!) {
   instrument(symbol: $s) { symbol currency candles(interval: ONE_DAY, from: $from, to: $to) { time close } }
 }`;
+const GOAL_VALUES_QUERY = 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Goal { currentValue { amount } } } }';
 const FX_QUERY = 'query($b: String!, $q: String!) { fxRate(base: $b, quote: $q) { rate } }';
 
 /** Market answers at most 5000 candles per call; longer spans are asked in pieces. */
@@ -173,6 +187,14 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
     dailyCloses: (symbol, fromDay, toDay) => closes(`${symbol}|${fromDay}|${toDay}`),
     latestFxRate: (base, quote) => rates(`${base}|${quote}`),
     fxHistory: async (from, to, fromDay, toDay) => (await fxHistories(`${from}|${to}|${fromDay}|${toDay}`)) ?? new Map(),
+    async goalValues(goals) {
+      if (goals.length === 0) return [];
+      const representations = goals.map((goal) => ({ __typename: 'Goal', ...goal }));
+      const data = await ask<{ _entities: ({ currentValue: { amount: string } | null } | null)[] }>('goal values', GOAL_VALUES_QUERY, { r: representations });
+      const entities = data?._entities ?? [];
+      if (entities.length !== goals.length) throw new MarketUnavailableError(`market answered ${entities.length} goal values for ${goals.length}`);
+      return entities.map((entity) => entity?.currentValue?.amount ?? null);
+    },
   };
 }
 

@@ -38,7 +38,7 @@ async function run(query: string, variables: Record<string, unknown>): Promise<R
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on Portfolio { id cashBalance { amount currency } allocation(by: SECTOR) { key weight } rebalancePlan { symbol action quantity } }
   ... on Holding { id weight }
-  ... on Goal { id progress }
+  ... on Goal { id progress currentValue { amount currency } }
   ... on AllocationRule { id currentWeight drift }
 } }`;
 
@@ -84,7 +84,12 @@ describe('valuation fields for portfolio entities', () => {
     expect(portfolio?.allocation.reduce((sum: number, slice: { weight: number }) => sum + slice.weight, 0)).toBeCloseTo(1, 10);
     const rule = entities.at(-1);
     expect(rule?.drift).toBeCloseTo(rule?.currentWeight - 0.05, 12);
-    expect(entities.at(-2)?.progress).toBeGreaterThan(0);
+    const goal = entities.at(-2);
+    expect(goal?.progress).toBeGreaterThan(0);
+    // currentValue is what progress divides by the target, in the goal's currency, rounded to 4 places.
+    expect(goal?.currentValue.currency).toBe('USD');
+    expect(goal?.currentValue.amount).toMatch(/^\d+(\.\d{1,4})?$/);
+    expect(Number(goal?.currentValue.amount) / 1_000_000).toBeCloseTo(goal?.progress, 9);
   });
 
   it('answers null for every valuation field while a holding has no price', async () => {
@@ -100,7 +105,7 @@ describe('valuation fields for portfolio entities', () => {
     expect(result.data?._entities).toEqual([
       { id: 'p', cashBalance: { amount: '0', currency: 'USD' }, allocation: null, rebalancePlan: null },
       { id: 'h', weight: null },
-      { id: 'g', progress: null },
+      { id: 'g', progress: null, currentValue: null },
     ]);
   });
 });

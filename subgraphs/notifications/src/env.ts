@@ -37,6 +37,15 @@ export const notificationsEnvSchema = baseEnvSchema
     NOTIFICATIONS_EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
     /** First retry delay; each further retry waits twice as long, up to an hour. */
     NOTIFICATIONS_EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+    /**
+     * How long an entry of the events stream is kept after every consumer group has acknowledged it,
+     * in hours (0: trimmed at the next round). Entries naming an erased user are gone within this.
+     */
+    EVENTS_RETENTION_HOURS: z.coerce.number().min(0).max(8760).default(24),
+    /** How long a dead letter (`<ns>:events:dead`) is kept for inspection and replay, in hours. */
+    EVENTS_DEAD_LETTER_RETENTION_HOURS: z.coerce.number().min(0).max(8760).default(168),
+    /** How often the events stream and its dead-letter stream are trimmed, in milliseconds. */
+    EVENTS_TRIM_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
   })
   .superRefine(productionGuard(['NOTIFICATIONS_DATABASE_URL', 'TIMESCALE_DATABASE_URL', 'MARKET_SUBGRAPH_URL']))
   .transform((env) => ({ ...env, MARKET_SUBGRAPH_URL: env.MARKET_SUBGRAPH_URL ?? DEV_MARKET_SUBGRAPH_URL }));

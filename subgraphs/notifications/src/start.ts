@@ -3,6 +3,8 @@ import {
   type Bus,
   connectRedis,
   createBus,
+  createStreamTrimmer,
+  deadLetterKey,
   EVENTS_REDIS_DB,
   eventsStreamKey,
   probeRedis,
@@ -10,6 +12,7 @@ import {
   type Redis,
   redisTarget,
   type StreamConsumer,
+  type StreamTrimmer,
 } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
@@ -25,6 +28,7 @@ import { createNotificationsServer } from './server.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('../drizzle', import.meta.url));
 const EVENTS_MIGRATIONS = fileURLToPath(new URL('../drizzle-events', import.meta.url));
+const HOUR_MS = 3_600_000;
 
 export interface NotificationsServiceOptions {
   env: NotificationsEnv;
@@ -69,7 +73,9 @@ export async function startNotificationsService(options: NotificationsServiceOpt
   let compliance: { stop(): Promise<void> } | undefined;
   // The consumer's own connection blocks in XREADGROUP: /metrics reads XINFO on another one.
   let inspector: Redis | undefined;
+  let trimmer: StreamTrimmer | undefined;
   const release = async () => {
+    await trimmer?.stop();
     inspector?.disconnect();
     await sender?.stop();
     await compliance?.stop();
@@ -100,6 +106,18 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       compliance = await startComplianceConsumers({ db: system.db, audit: audit.sql, redis, namespace: env.NEXANEST_NAMESPACE, logger });
       inspector = connectRedis(redis, EVENTS_REDIS_DB);
       inspector.on('error', () => {});
+      // Notifications alone trims the events stream (several replicas may: see createStreamTrimmer).
+      const stream = eventsStreamKey(env.NEXANEST_NAMESPACE);
+      trimmer = createStreamTrimmer({
+        redis: inspector,
+        streams: [
+          { key: stream, retentionMs: env.EVENTS_RETENTION_HOURS * HOUR_MS },
+          { key: deadLetterKey(stream), retentionMs: env.EVENTS_DEAD_LETTER_RETENTION_HOURS * HOUR_MS },
+        ],
+        intervalMs: env.EVENTS_TRIM_INTERVAL_MS,
+        logger,
+      });
+      trimmer.start();
     } else {
       logger.warn('REDIS_URL is not set: domain events (verification and reset emails) are not consumed');
     }

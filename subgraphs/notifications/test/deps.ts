@@ -7,7 +7,14 @@ import type { MarketClient } from '@nexanest/graphql';
 const notAsked = async (): Promise<never> => {
   throw new Error('this test does not ask market');
 };
-export const unusedMarket: MarketClient = { findInstrument: notAsked, findQuote: notAsked, dailyCloses: notAsked, latestFxRate: notAsked, fxHistory: notAsked };
+export const unusedMarket: MarketClient = {
+  findInstrument: notAsked,
+  findQuote: notAsked,
+  dailyCloses: notAsked,
+  latestFxRate: notAsked,
+  fxHistory: notAsked,
+  goalValues: notAsked,
+};
 
 /** The service's dependencies around a test pool; an in-process bus unless one is given. */
 export const testDeps = (pool: NotificationsPool, overrides: Partial<NotificationsDeps> = {}): NotificationsDeps => ({

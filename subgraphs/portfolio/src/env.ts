@@ -27,6 +27,10 @@ export const portfolioEnvSchema = baseEnvSchema
     PORTFOLIO_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
     /** How often the outbox relay publishes pending domain events to the Redis stream, in milliseconds. */
     PORTFOLIO_OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(500),
+    /** How often every unreached goal is valued again at the latest prices and FX rates, in milliseconds (ledger changes and ticks re-value their portfolios' goals sooner). */
+    PORTFOLIO_GOALS_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
+    /** How long ticks are gathered before the goals of the portfolios holding the ticked symbols are valued, in milliseconds. */
+    PORTFOLIO_GOALS_TICK_BATCH_MS: z.coerce.number().int().min(10).default(1000),
   })
   .superRefine(productionGuard(['MARKET_SUBGRAPH_URL', 'AUTH_SUBGRAPH_URL']))
   .transform((env) => ({

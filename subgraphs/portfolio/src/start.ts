@@ -1,5 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { connectRedis, createOutboxRelay, EVENTS_REDIS_DB, eventsStreamKey, type OutboxRelay, type Redis, redisTarget } from '@nexanest/bus';
+import {
+  type Bus,
+  connectRedis,
+  createBus,
+  createOutboxRelay,
+  EVENTS_REDIS_DB,
+  eventsStreamKey,
+  type OutboxRelay,
+  type Redis,
+  redisTarget,
+} from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
 import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
@@ -9,6 +19,7 @@ import type { PortfolioEnv } from './env.ts';
 import { createAuthClient, type AuthClient } from './auth-client.ts';
 import { mountPortfolioInternalRoutes } from './internal-routes.ts';
 import { startPortfolioErasure } from './erasure-consumer.ts';
+import { type GoalWatch, startGoalWatch } from './goals/goal-watch.ts';
 import { createPortfolioServer } from './server.ts';
 
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
@@ -24,6 +35,8 @@ export interface StartPortfolioOptions {
   marketClient?: MarketClient;
   /** Overrides the HTTP client of AUTH_SUBGRAPH_URL (single-process stacks learn auth's port late). */
   authClient?: AuthClient;
+  /** The bus market publishes ticks on (goals are valued on them); by default one of its own from REDIS_URL (in-process without it). */
+  bus?: Bus;
 }
 
 /** Applies the portfolio migrations as the database owner, on a connection of its own. */
@@ -68,7 +81,11 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
   // Cache-aside in Redis DB 0 when Redis is configured (the single-process stack without Redis reads the database).
   let redis: Redis | null = null;
   let erasure: { stop(): Promise<void> } | null = null;
+  let goalWatch: GoalWatch | null = null;
+  const bus = options.bus ?? createBus({ redisUrl: target, namespace: env.NEXANEST_NAMESPACE });
   const release = async () => {
+    await goalWatch?.stop();
+    if (!options.bus) await bus.close();
     await erasure?.stop();
     await relay?.stop();
     events?.disconnect();
@@ -99,10 +116,22 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
+    const market = options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS });
+    // Goals reached on ledger changes (events consumer group portfolio.goals), on ticks, and in a periodic sweep.
+    goalWatch = await startGoalWatch({
+      ownerUrl: env.PORTFOLIO_DATABASE_URL,
+      market,
+      redis: target,
+      bus,
+      namespace: env.NEXANEST_NAMESPACE,
+      intervalMs: env.PORTFOLIO_GOALS_INTERVAL_MS,
+      tickBatchMs: env.PORTFOLIO_GOALS_TICK_BATCH_MS,
+      logger,
+    });
     const server = createPortfolioServer({
       db: pool.db,
       cache,
-      market: options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS }),
+      market,
       auth: options.authClient ?? createAuthClient({ authGraphqlUrl: env.AUTH_SUBGRAPH_URL, secret: env.GATEWAY_IDENTITY_SECRET }),
       logger,
       production,
@@ -115,7 +144,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       createContext: server.createContext,
       routes: (app) => mountPortfolioInternalRoutes(app, { db: pool.db, analyticsDb: analyticsReads.db, secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(redis ? { redis: () => (redis as Redis).ping() } : {}) },
-      observe: { pools: { portfolio: pool, portfolio_outbox: owner, portfolio_analytics_reads: analyticsReads } },
+      observe: { pools: { portfolio: pool, portfolio_outbox: owner, portfolio_analytics_reads: analyticsReads, portfolio_goals: goalWatch.pool } },
     });
     logger.info({ url: running.url }, 'portfolio subgraph listening');
     return {

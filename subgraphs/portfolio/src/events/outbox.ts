@@ -7,6 +7,7 @@ export const TRANSACTION_RECORDED = 'transaction.recorded';
 export const TRANSACTION_DELETED = 'transaction.deleted';
 export const PORTFOLIO_ACCESS_GRANTED = 'portfolio_access.granted';
 export const PORTFOLIO_ACCESS_REVOKED = 'portfolio_access.revoked';
+export const GOAL_REACHED = 'goal.reached';
 
 /** Writes an event in the caller's transaction; the relay publishes it once that commits. */
 export async function enqueueEvent(tx: Tx | PortfolioDb, topic: string, payload: Record<string, unknown>): Promise<void> {

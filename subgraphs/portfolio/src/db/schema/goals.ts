@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { portfolios } from './portfolios.ts';
 
@@ -15,8 +16,14 @@ export const goals = pgTable(
     currency: text('currency').notNull(),
     targetDate: timestamp('target_date', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the portfolio's value first reached the target (goal.reached was written then); null until. Never reset. */
+    reachedAt: timestamp('reached_at', { withTimezone: true }),
   },
-  (table) => [index('goals_portfolio_id_idx').on(table.portfolioId)],
+  (table) => [
+    index('goals_portfolio_id_idx').on(table.portfolioId),
+    // The goal evaluator walks unreached goals only.
+    index('goals_unreached_idx').on(table.portfolioId).where(sql`${table.reachedAt} is null`),
+  ],
 );
 
 export type GoalRow = typeof goals.$inferSelect;

@@ -1,0 +1,2 @@
+ALTER TABLE "goals" ADD COLUMN "reached_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "goals_unreached_idx" ON "goals" USING btree ("portfolio_id") WHERE "goals"."reached_at" is null;
