@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { hmacKey } from './hmac-key.ts';
 import type { Identity } from './identity.ts';
 
 /** Access tokens live 15 minutes; refresh tokens renew them. */
@@ -19,8 +20,6 @@ export interface AccessTokenKeys {
 /** Development and single-key deployments: one key with id "k1" from JWT_SECRET. */
 export const singleKey = (secret: string): AccessTokenKeys => ({ current: 'k1', keys: { k1: secret } });
 
-const encode = (secret: string) => new TextEncoder().encode(secret);
-
 export async function signAccessToken(
   claims: { userId: string; role: Identity['role']; sessionId: string },
   keys: AccessTokenKeys,
@@ -37,7 +36,7 @@ export async function signAccessToken(
     .setAudience(AUDIENCE)
     .setIssuedAt(issuedAt)
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-    .sign(encode(secret));
+    .sign(await hmacKey(secret));
   return { token, expiresAt };
 }
 
@@ -56,7 +55,7 @@ export async function verifyAccessToken(token: string, keys: AccessTokenKeys): P
       async (header) => {
         const secret = header.kid ? keys.keys[header.kid] : undefined;
         if (!secret) throw new joseErrors.JWKSNoMatchingKey();
-        return encode(secret);
+        return hmacKey(secret);
       },
       { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] },
     );

@@ -1,4 +1,5 @@
 import { SignJWT, jwtVerify } from 'jose';
+import { hmacKey } from './hmac-key.ts';
 
 /** Who is calling, as the gateway established it. */
 export interface Identity {
@@ -13,7 +14,6 @@ export const IDENTITY_HEADER = 'x-nexanest-identity';
 
 const ISSUER = 'nexanest-gateway';
 const AUDIENCE = 'nexanest-subgraphs';
-const key = (secret: string) => new TextEncoder().encode(secret);
 
 /**
  * The gateway vouches for the caller with a short-lived token signed by a key only the gateway
@@ -27,7 +27,7 @@ export async function signIdentity(identity: Identity, secret: string, ttlSecond
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
-    .sign(key(secret));
+    .sign(await hmacKey(secret));
 }
 
 /**
@@ -53,7 +53,7 @@ export async function verifyIdentity(token: string | undefined, secret: string):
   const known = verified.get(token);
   if (known && known.expiresAt > Date.now()) return known.identity;
   try {
-    const { payload } = await jwtVerify(token, key(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await hmacKey(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     const role = payload.role;
     if (typeof payload.sub !== 'string' || !['USER', 'ADVISOR', 'ADMIN', 'SUPERUSER'].includes(String(role))) return null;
     const scopes = Array.isArray(payload.scopes) ? payload.scopes.map(String) : undefined;
