@@ -15,6 +15,8 @@ export interface GoalEvaluator {
   evaluateHolders(symbols: readonly string[]): Promise<number>;
   /** Values every unreached goal, GOALS_PER_BATCH at a time (the periodic sweep that follows prices). */
   evaluateAll(): Promise<number>;
+  /** Whether the portfolio still has a goal not reached (only then are its symbols' ticks worth hearing). */
+  hasUnreachedGoals(portfolioId: string): Promise<boolean>;
 }
 
 /**
@@ -123,5 +125,13 @@ export function createGoalEvaluator(deps: { db: PortfolioDb; market: MarketClien
       return sweep(inArray(goals.portfolioId, holders));
     },
     evaluateAll: () => sweep(),
+    async hasUnreachedGoals(portfolioId) {
+      const [row] = await db
+        .select({ id: goals.id })
+        .from(goals)
+        .where(and(eq(goals.portfolioId, portfolioId), isNull(goals.reachedAt)))
+        .limit(1);
+      return row !== undefined;
+    },
   };
 }

@@ -49,7 +49,7 @@ export interface GoalWatch {
 
 /**
  * Re-values a portfolio's unreached goals when its ledger changes, and listens to the ticks of the
- * symbol it names. Redelivery is harmless: a goal is marked reached (and goal.reached written)
+ * symbol it names while the portfolio has an unreached goal. Redelivery is harmless: a goal is marked reached (and goal.reached written)
  * only while it is not yet, so no processed_events record is kept.
  */
 export function createGoalConsumer(options: {
@@ -62,8 +62,10 @@ export function createGoalConsumer(options: {
   const onLedgerChange = async (event: StreamEvent) => {
     const { portfolioId, symbol } = (event.payload ?? {}) as { portfolioId?: unknown; symbol?: unknown };
     if (typeof portfolioId !== 'string' || !isUuid(portfolioId)) return;
-    if (typeof symbol === 'string' && symbol) options.watchSymbol?.(symbol);
-    await options.evaluator.evaluatePortfolios([portfolioId.toLowerCase()]);
+    const id = portfolioId.toLowerCase();
+    await options.evaluator.evaluatePortfolios([id]);
+    // Ticks of the symbol matter only while a goal of this portfolio is still open.
+    if (typeof symbol === 'string' && symbol && (await options.evaluator.hasUnreachedGoals(id))) options.watchSymbol?.(symbol);
   };
   return createStreamConsumer({
     redis: options.redis,
