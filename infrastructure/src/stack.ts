@@ -46,10 +46,8 @@ export interface Stack {
 }
 
 /**
- * Starts the five subgraphs together, then the gateway, in this process. Those that ask another
- * subgraph (portfolio validates symbols against market, ...) learn its URL once it listens, and
- * only their background work can ask before the gateway takes requests (it meets a market not yet
- * listening as it would meet one that is down).
+ * Starts the five subgraphs and the gateway in this process, in dependency order: market first
+ * (portfolio validates symbols against it), then the other subgraphs, then the gateway.
  * Each service creates and migrates its own database; none opens another's.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -80,25 +78,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     const marketEnv = loadMarketEnv(source);
+    if (options.demoHistoryDays > 0) await timings.time('demo prices', () => seedMarket(marketEnv, options.demoHistoryDays));
+    const market = await timings.time('market', () => startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(marketEnv.MARKET_PORT) }));
+    started.push(market);
+    source.MARKET_SUBGRAPH_URL = market.url;
     const authEnv = loadEnv(authEnvSchema, source);
     const portfolioEnv = loadPortfolioEnv(source);
     const analyticsEnv = loadEnv(analyticsEnvSchema, source);
     const notificationsEnv = loadEnv(notificationsEnvSchema, source);
-    // The subgraphs start together, each on its own database: the ones that ask another (auth and
-    // portfolio each other, three of them market) learn its URL once it listens. Market's demo
-    // history goes in first, before its simulator starts, while the others migrate and start.
-    const late = { auth: '', portfolio: '', market: '' };
-    const marketUrl = () => late.market;
+    // auth and portfolio ask each other (advisor grants) and start together: each learns the
+    // other's URL once both listen.
+    const late = { auth: '', portfolio: '' };
     const secret = portfolioEnv.GATEWAY_IDENTITY_SECRET;
     const starting = await Promise.allSettled([
-      (async () => {
-        if (options.demoHistoryDays > 0) await timings.time('demo prices', () => seedMarket(marketEnv, options.demoHistoryDays));
-        const market = await timings.time('market', () =>
-          startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(marketEnv.MARKET_PORT) }),
-        );
-        late.market = market.url;
-        return market;
-      })(),
       timings.time('auth', () =>
         startAuthService({
           env: authEnv,
@@ -115,28 +107,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           port: port(portfolioEnv.PORTFOLIO_PORT),
           authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
           bus,
-          marketUrl,
         }),
       ),
       timings.time('analytics', () =>
-        startAnalyticsService({
-          env: analyticsEnv,
-          logger: child('analytics'),
-          port: port(analyticsEnv.ANALYTICS_PORT),
-          portfolioUrl: () => late.portfolio,
-          marketUrl,
-        }),
+        startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT), portfolioUrl: () => late.portfolio }),
       ),
       timings.time('notifications', () =>
-        startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus, marketUrl }),
+        startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),
       ),
     ]);
     // Whatever did start is stopped again if another one failed.
     for (const outcome of starting) if (outcome.status === 'fulfilled') started.push(outcome.value);
     const failed = starting.find((outcome) => outcome.status === 'rejected');
     if (failed) throw failed.reason;
-    const [market, auth, portfolio, analytics, notifications] = starting.map((outcome) => (outcome as PromiseFulfilledResult<unknown>).value) as [
-      Awaited<ReturnType<typeof startMarketService>>,
+    const [auth, portfolio, analytics, notifications] = starting.map((outcome) => (outcome as PromiseFulfilledResult<ServiceHandle>).value) as [
       ServiceHandle,
       ServiceHandle,
       ServiceHandle,
@@ -144,7 +128,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     ];
     late.auth = auth.url;
     late.portfolio = portfolio.url;
-    source.MARKET_SUBGRAPH_URL = market.url;
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
     const gatewayEnv = loadGatewayEnv(source);
     const gateway = await timings.time('gateway', () =>

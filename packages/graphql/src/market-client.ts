@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { postInternal, type LateUrl } from './internal-call.ts';
+import { postInternal } from './internal-call.ts';
 import { FX_HISTORY_PATH } from './internal-signature.ts';
 
 /** An instrument's reference data: that it exists, what it trades in, what it is. */
@@ -58,8 +58,8 @@ export interface MarketClient {
 }
 
 export interface MarketClientOptions {
-  /** The market subgraph's own GraphQL endpoint (MARKET_SUBGRAPH_URL), not the gateway; a function when it is learnt late. */
-  url: LateUrl;
+  /** The market subgraph's own GraphQL endpoint (MARKET_SUBGRAPH_URL), not the gateway. */
+  url: string;
   /**
    * How long instruments, closes and FX rates are reused across requests; concurrent asks for one
    * key share a call. "Not found" is never kept, so a symbol added to the universe is usable at
@@ -110,7 +110,7 @@ export function createMarketClient(options: MarketClientOptions): MarketClient {
   async function ask<T>(what: string, query: string, variables: Record<string, unknown>, accept?: (answer: GraphQLAnswer<T>) => boolean): Promise<T | null> {
     let response: Response;
     try {
-      response = await doFetch(typeof options.url === 'function' ? options.url() : options.url, {
+      response = await doFetch(options.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ query, variables }),

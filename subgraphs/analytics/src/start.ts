@@ -21,8 +21,6 @@ export async function startAnalyticsService(options: {
   port?: number;
   /** Overrides PORTFOLIO_SUBGRAPH_URL (single-process stacks learn portfolio's port late). */
   portfolioUrl?: LateUrl;
-  /** Overrides MARKET_SUBGRAPH_URL (single-process stacks learn market's port late). */
-  marketUrl?: LateUrl;
 }): Promise<ServiceHandle> {
   const { env, logger } = options;
   const production = isProduction(env);
@@ -49,11 +47,7 @@ export async function startAnalyticsService(options: {
       ? createPool({ url: env.ANALYTICS_READ_DATABASE_URL, max: env.TIMESCALE_DB_POOL_SIZE, applicationName: 'nexanest-analytics-reads' })
       : timescale;
     if (reads !== timescale) pools.push(reads);
-    const market = createMarketClient({
-      url: options.marketUrl ?? env.MARKET_SUBGRAPH_URL,
-      cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS,
-      secret: env.GATEWAY_IDENTITY_SECRET,
-    });
+    const market = createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: env.ANALYTICS_MARKET_CACHE_TTL_MS, secret: env.GATEWAY_IDENTITY_SECRET });
     const builder = createSnapshotBuilder({
       analytics: analytics.db,
       timescale: timescale.sql,

@@ -16,7 +16,7 @@ import {
 } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { createMarketClient, listen, type LateUrl, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { type AlertEvaluator, createAlertEvaluator } from './alert-evaluator.ts';
 import { createNotificationsContext } from './context.ts';
 import { schema } from './db/index.ts';
@@ -37,8 +37,6 @@ export interface NotificationsServiceOptions {
   port?: number;
   /** The bus market publishes ticks on; by default one of its own from REDIS_URL (in-process without it). */
   bus?: Bus;
-  /** Overrides MARKET_SUBGRAPH_URL (single-process stacks learn market's port late). */
-  marketUrl?: LateUrl;
 }
 
 /**
@@ -147,7 +145,7 @@ export async function startNotificationsService(options: NotificationsServiceOpt
       createContext: createNotificationsContext({
         db: pool.db,
         bus,
-        market: createMarketClient({ url: options.marketUrl ?? env.MARKET_SUBGRAPH_URL }),
+        market: createMarketClient({ url: env.MARKET_SUBGRAPH_URL }),
         watchSymbol: (symbol) => evaluator.watch(symbol),
         audit: audit.sql,
       }),

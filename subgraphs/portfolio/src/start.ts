@@ -12,7 +12,7 @@ import {
 } from '@nexanest/bus';
 import { appRoleUrl, createPool, ensureAppRole, ensureDatabase, migrateDatabase } from '@nexanest/db';
 import { isProduction } from '@nexanest/config';
-import { createMarketClient, listen, type LateUrl, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
+import { createMarketClient, listen, type Logger, type MarketClient, type ServiceHandle } from '@nexanest/graphql';
 import { createPortfolioCache, PORTFOLIO_REDIS_DB } from './cache/portfolio-cache.ts';
 import { schema } from './db/index.ts';
 import type { PortfolioEnv } from './env.ts';
@@ -33,8 +33,6 @@ export interface StartPortfolioOptions {
   port?: number;
   /** Overrides the HTTP client of MARKET_SUBGRAPH_URL (tests, single-process stacks). */
   marketClient?: MarketClient;
-  /** Overrides MARKET_SUBGRAPH_URL (single-process stacks learn market's port late). */
-  marketUrl?: LateUrl;
   /** Overrides the HTTP client of AUTH_SUBGRAPH_URL (single-process stacks learn auth's port late). */
   authClient?: AuthClient;
   /** The bus market publishes ticks on (goals are valued on them); by default one of its own from REDIS_URL (in-process without it). */
@@ -118,7 +116,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
     } else {
       logger.warn('REDIS_URL unset: domain events (transactions, access grants) stay in outbox_events until a relay runs');
     }
-    const market = options.marketClient ?? createMarketClient({ url: options.marketUrl ?? env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS });
+    const market = options.marketClient ?? createMarketClient({ url: env.MARKET_SUBGRAPH_URL, cacheTtlMs: INSTRUMENT_CACHE_TTL_MS });
     // Goals reached on ledger changes (events consumer group portfolio.goals), on ticks, and in a periodic sweep.
     goalWatch = await startGoalWatch({
       ownerUrl: env.PORTFOLIO_DATABASE_URL,
