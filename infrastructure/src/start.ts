@@ -15,6 +15,8 @@ const timings = createStartupTimings();
 // PostgreSQL starts: each takes seconds, and they run on different cores.
 timings.record('boot', performance.now());
 const loading = timings.time('modules', () => Promise.all([import('@nexanest/bus'), import('./stack.ts')]));
+// A failed import surfaces where it is awaited below, once PostgreSQL can be stopped again.
+loading.catch(() => {});
 
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';
 const env = loadLauncherEnv();
