@@ -4,7 +4,7 @@ export const DEMO_EMAIL = 'demo@nexanest.local';
 
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
 const REGISTER = `mutation($input: RegisterInput!) { register(input: $input) { accessToken } }`;
-const PORTFOLIOS = `{ me { portfolios { id name } } }`;
+const PORTFOLIOS = `{ me { portfolios { id name transactions(first: 1) { totalCount } } } }`;
 const CREATE_PORTFOLIO = `mutation($input: CreatePortfolioInput!) { createPortfolio(input: $input) { id } }`;
 const RECORD = `mutation($input: RecordTransactionInput!) { recordTransaction(input: $input) { id } }`;
 
@@ -27,7 +27,8 @@ const must = <T>(response: { data?: T | null; errors?: Array<{ message: string }
 
 /**
  * Ensures the demo user and a demo portfolio, through the gateway like any client: no service
- * reaches into another's database, not even for seeding.
+ * reaches into another's database, not even for seeding. A portfolio that already holds as many
+ * entries as the demo ledger is left alone (an interrupted seed holds fewer, and is completed).
  */
 export async function seedDemoUser(client: GatewayClient, password: string): Promise<void> {
   const login = await client.request<{ login: { accessToken: string } }>(LOGIN, { email: DEMO_EMAIL, password });
@@ -40,9 +41,15 @@ export async function seedDemoUser(client: GatewayClient, password: string): Pro
       'register',
     ).register.accessToken;
   const user = client.withToken(token);
-  const { me } = must(await user.request<{ me: { portfolios: Array<{ id: string; name: string }> } }>(PORTFOLIOS), 'list portfolios');
+  const { me } = must(
+    await user.request<{ me: { portfolios: Array<{ id: string; name: string; transactions: { totalCount: number } }> } }>(PORTFOLIOS),
+    'list portfolios',
+  );
+  const existing = me.portfolios.find((p) => p.name === 'Demo growth');
+  // A complete ledger from an earlier start: six mutations less beside the first requests.
+  if (existing && existing.transactions.totalCount >= DEMO_LEDGER.length) return;
   const portfolioId =
-    me.portfolios.find((p) => p.name === 'Demo growth')?.id ??
+    existing?.id ??
     must(
       await user.request<{ createPortfolio: { id: string } }>(CREATE_PORTFOLIO, {
         input: { name: 'Demo growth', portfolioType: 'TAXABLE', baseCurrency: 'USD', description: 'Seeded by npm start' },

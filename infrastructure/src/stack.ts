@@ -8,6 +8,7 @@ import { loadMarketEnv, prepareMarketDatabase, seedDemoMarketData, startMarketSe
 import { analyticsEnvSchema, startAnalyticsService } from '@nexanest/analytics';
 import { notificationsEnvSchema, startNotificationsService } from '@nexanest/notifications';
 import { loadGatewayEnv, startGateway } from '@nexanest/gateway';
+import { createStartupTimings, type StartupTimings } from './startup-timings.ts';
 
 /** Where each service's database lives. Market and analytics share the time-series database. */
 export interface DatabaseUrls {
@@ -31,6 +32,8 @@ export interface StackOptions {
   /** Run market's development price simulator. */
   simulator: boolean;
   logger: Logger;
+  /** Records how long each start-up phase took (the launcher logs them). */
+  timings?: StartupTimings;
 }
 
 export interface Stack {
@@ -49,7 +52,8 @@ export interface Stack {
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { databases, logger } = options;
-  await Promise.all(Object.values(databases).map((url) => ensureDatabase(url)));
+  const timings = options.timings ?? createStartupTimings();
+  await timings.time('databases', () => Promise.all(Object.values(databases).map((url) => ensureDatabase(url))));
   const source: NodeJS.ProcessEnv = {
     ...options.env,
     AUTH_DATABASE_URL: databases.auth,
@@ -74,8 +78,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   try {
     const marketEnv = loadMarketEnv(source);
-    if (options.demoHistoryDays > 0) await seedMarket(marketEnv, options.demoHistoryDays);
-    const market = await startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(marketEnv.MARKET_PORT) });
+    if (options.demoHistoryDays > 0) await timings.time('demo prices', () => seedMarket(marketEnv, options.demoHistoryDays));
+    const market = await timings.time('market', () => startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(marketEnv.MARKET_PORT) }));
     started.push(market);
     source.MARKET_SUBGRAPH_URL = market.url;
     const authEnv = loadEnv(authEnvSchema, source);
@@ -87,22 +91,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const late = { auth: '', portfolio: '' };
     const secret = portfolioEnv.GATEWAY_IDENTITY_SECRET;
     const starting = await Promise.allSettled([
-      startAuthService({
-        env: authEnv,
-        logger: child('auth'),
-        port: port(authEnv.AUTH_PORT),
-        sessionRevocations,
-        advisorGrants: createAdvisorGrantCheck({ portfolioGraphqlUrl: () => late.portfolio, secret }),
-      }),
-      startPortfolioService({
-        env: portfolioEnv,
-        logger: child('portfolio'),
-        port: port(portfolioEnv.PORTFOLIO_PORT),
-        authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
-        bus,
-      }),
-      startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT), portfolioUrl: () => late.portfolio }),
-      startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),
+      timings.time('auth', () =>
+        startAuthService({
+          env: authEnv,
+          logger: child('auth'),
+          port: port(authEnv.AUTH_PORT),
+          sessionRevocations,
+          advisorGrants: createAdvisorGrantCheck({ portfolioGraphqlUrl: () => late.portfolio, secret }),
+        }),
+      ),
+      timings.time('portfolio', () =>
+        startPortfolioService({
+          env: portfolioEnv,
+          logger: child('portfolio'),
+          port: port(portfolioEnv.PORTFOLIO_PORT),
+          authClient: createAuthClient({ authGraphqlUrl: () => late.auth, secret }),
+          bus,
+        }),
+      ),
+      timings.time('analytics', () =>
+        startAnalyticsService({ env: analyticsEnv, logger: child('analytics'), port: port(analyticsEnv.ANALYTICS_PORT), portfolioUrl: () => late.portfolio }),
+      ),
+      timings.time('notifications', () =>
+        startNotificationsService({ env: notificationsEnv, logger: child('notifications'), port: port(notificationsEnv.NOTIFICATIONS_PORT), bus }),
+      ),
     ]);
     // Whatever did start is stopped again if another one failed.
     for (const outcome of starting) if (outcome.status === 'fulfilled') started.push(outcome.value);
@@ -118,13 +130,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     late.portfolio = portfolio.url;
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
     const gatewayEnv = loadGatewayEnv(source);
-    const gateway = await startGateway({
-      env: gatewayEnv,
-      logger: child('gateway'),
-      subgraphUrls: services,
-      port: port(gatewayEnv.GATEWAY_PORT),
-      sessionRevocations,
-    });
+    const gateway = await timings.time('gateway', () =>
+      startGateway({ env: gatewayEnv, logger: child('gateway'), subgraphUrls: services, port: port(gatewayEnv.GATEWAY_PORT), sessionRevocations }),
+    );
     started.push(gateway);
     return { gatewayUrl: gateway.url, services, bus, ingest: market.ingest, stop: stopAll };
   } catch (error) {

@@ -1,15 +1,22 @@
 // npm start: the whole supergraph in one process, on embedded PostgreSQL unless URLs are given.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeRedis, probeRedis, redisTarget } from '@nexanest/bus';
-import { createLogger } from '@nexanest/graphql';
+import { createLogger } from '@nexanest/graphql/logger';
 import { startEmbeddedPostgres, type EmbeddedServer } from './embedded-postgres.ts';
 import { databasesOn, externalDatabases, loadLauncherEnv } from './env.ts';
 import { createGatewayClient } from './gateway-client.ts';
 import { seedDemoUser } from './demo-seed.ts';
-import { startStack } from './stack.ts';
+import { createStartupTimings } from './startup-timings.ts';
 
 if (existsSync('.env')) process.loadEnvFile('.env');
+
+const timings = createStartupTimings();
+// Node, tsx and the few modules above; the heavy ones (the services, Apollo) load below, while
+// PostgreSQL starts: each takes seconds, and they run on different cores.
+timings.record('boot', performance.now());
+const loading = timings.time('modules', () => Promise.all([import('@nexanest/bus'), import('./stack.ts')]));
+// A failed import surfaces where it is awaited below, once PostgreSQL can be stopped again.
+loading.catch(() => {});
 
 const LOCAL_REDIS = 'redis://127.0.0.1:6379';
 const env = loadLauncherEnv();
@@ -20,13 +27,19 @@ let embedded: EmbeddedServer | null = null;
 const external = externalDatabases(env);
 if (!external) {
   say(`Starting embedded PostgreSQL (data in ${env.NEXANEST_DATA_DIR}/postgres, port ${env.EMBEDDED_PG_PORT})...`);
-  embedded = await startEmbeddedPostgres({
-    dataDir: resolve(env.NEXANEST_DATA_DIR, 'postgres'),
-    port: env.EMBEDDED_PG_PORT,
-    password: env.EMBEDDED_PG_PASSWORD,
-    log: (line) => logger.warn(line),
-  });
+  embedded = await timings.time('postgres', () =>
+    startEmbeddedPostgres({
+      dataDir: resolve(env.NEXANEST_DATA_DIR, 'postgres'),
+      port: env.EMBEDDED_PG_PORT,
+      password: env.EMBEDDED_PG_PASSWORD,
+      log: (line) => logger.warn(line),
+    }),
+  );
 }
+const [{ describeRedis, probeRedis, redisTarget }, { startStack }] = await loading.catch(async (error: unknown) => {
+  await embedded?.stop();
+  throw error;
+});
 
 const redisUrl = redisTarget(env) ?? ((await probeRedis(LOCAL_REDIS)) ? LOCAL_REDIS : null);
 if (!redisUrl) say('warning: no Redis reachable; using the in-process bus (this single process only).');
@@ -40,14 +53,17 @@ const stack = await startStack({
   demoHistoryDays: env.DEMO_HISTORY_DAYS,
   simulator: env.MARKET_SIMULATOR === 'on',
   logger,
+  timings,
 }).catch(async (error: unknown) => {
   await embedded?.stop();
   throw error;
 });
 // The demo user has a published password: development only.
-if (env.NODE_ENV === 'development') await seedDemoUser(createGatewayClient(stack.gatewayUrl), env.NEXANEST_DEMO_PASSWORD);
+if (env.NODE_ENV === 'development') await timings.time('demo user', () => seedDemoUser(createGatewayClient(stack.gatewayUrl), env.NEXANEST_DEMO_PASSWORD));
 
+logger.info({ phasesMs: timings.phases }, 'started');
 say('');
+say(timings.summary());
 say('NexaNest supergraph is running:');
 say(`  gateway (HTTP + WebSocket)  ${stack.gatewayUrl}`);
 // The gateway's rule (GATEWAY_PLAYGROUND, off in production unless turned on).
