@@ -49,3 +49,4 @@ export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './
 export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type TransactionalDb } from './streams/idempotency.ts';
 export { readStreamGroups } from './stream-groups.ts';
 export { createStreamTrimmer, trimFloor, type StreamTrimmer, type StreamTrimmerOptions } from './streams/stream-trimmer.ts';
+export { createPeriodicTask, type PeriodicTask, type PeriodicTaskOptions } from './periodic-task.ts';

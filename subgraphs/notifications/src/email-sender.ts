@@ -1,3 +1,4 @@
+import { createPeriodicTask } from '@nexanest/bus';
 import type { Sql } from '@nexanest/db';
 import type { Logger } from '@nexanest/graphql';
 import { createTransport, type Transporter } from 'nodemailer';
@@ -53,8 +54,6 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
   const batchSize = options.batchSize ?? 20;
   const transport: Transporter = createTransport(options.smtpUrl);
   const domain = messageIdDomain(options.from);
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
 
   async function claim(): Promise<DueEmail[]> {
     return sql<DueEmail[]>`
@@ -106,24 +105,13 @@ export function createEmailSender(options: EmailSenderOptions): EmailSender {
     }
   }
 
-  const tick = () => {
-    running = sendDue()
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'email sender failed; will retry'))
-      .finally(() => {
-        if (timer) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-
+  // The first run at once: emails may be waiting from before a restart.
+  const task = createPeriodicTask({ run: sendDue, intervalMs: options.intervalMs, firstDelayMs: 0, logger, failureMessage: 'email sender failed; will retry' });
   return {
     sendDue,
-    start() {
-      if (timer) return;
-      timer = setTimeout(tick, 0);
-    },
+    start: task.start,
     async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
+      await task.stop();
       transport.close();
     },
   };

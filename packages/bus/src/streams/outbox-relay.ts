@@ -1,5 +1,6 @@
 import type { Sql } from '@nexanest/db';
 import type { Logger } from '@nexanest/graphql';
+import { createPeriodicTask } from '../periodic-task.ts';
 import type { Redis } from '../redis.ts';
 
 export interface OutboxRelayOptions {
@@ -40,8 +41,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   if (!IDENTIFIER.test(table)) throw new Error(`invalid outbox table name: ${table}`);
   const batchSize = options.batchSize ?? 100;
   const { sql, redis, stream, logger } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
 
   async function publishBatch(): Promise<number> {
     return sql.begin(async (tx) => {
@@ -73,24 +72,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  const tick = () => {
-    running = publishPending()
-      .catch((error: unknown) => logger.warn({ table, err: { message: (error as Error).message } }, 'outbox relay failed; will retry'))
-      .finally(() => {
-        if (timer) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-
-  return {
-    publishPending,
-    start() {
-      if (timer) return;
-      timer = setTimeout(tick, options.intervalMs);
-    },
-    async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  const task = createPeriodicTask({
+    run: publishPending,
+    intervalMs: options.intervalMs,
+    logger,
+    failureMessage: 'outbox relay failed; will retry',
+    logFields: { table },
+  });
+  return { publishPending, start: task.start, stop: task.stop };
 }

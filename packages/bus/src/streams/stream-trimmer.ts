@@ -1,4 +1,5 @@
 import type { Logger } from '@nexanest/graphql';
+import { createPeriodicTask } from '../periodic-task.ts';
 import type { Redis } from '../redis.ts';
 import { xinfoGroups } from '../stream-groups.ts';
 
@@ -67,8 +68,6 @@ export async function trimFloor(redis: Redis, stream: string, retentionMs: numbe
 export function createStreamTrimmer(options: StreamTrimmerOptions): StreamTrimmer {
   const { redis, logger } = options;
   const now = options.now ?? Date.now;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
 
   async function trimOnce(): Promise<Map<string, number>> {
     const removed = new Map<string, number>();
@@ -81,24 +80,6 @@ export function createStreamTrimmer(options: StreamTrimmerOptions): StreamTrimme
     return removed;
   }
 
-  const tick = () => {
-    running = trimOnce()
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'stream trim failed; will retry'))
-      .finally(() => {
-        if (timer) timer = setTimeout(tick, options.intervalMs);
-      });
-  };
-
-  return {
-    trimOnce,
-    start() {
-      if (timer) return;
-      timer = setTimeout(tick, options.intervalMs);
-    },
-    async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  const task = createPeriodicTask({ run: trimOnce, intervalMs: options.intervalMs, logger, failureMessage: 'stream trim failed; will retry' });
+  return { trimOnce, start: task.start, stop: task.stop };
 }

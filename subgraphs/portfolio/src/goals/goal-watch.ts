@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import {
   type Bus,
   connectRedis,
+  createPeriodicTask,
   createStreamConsumer,
   EVENTS_REDIS_DB,
   eventsStreamKey,
@@ -90,16 +91,12 @@ export async function startGoalWatch(options: GoalWatchOptions): Promise<GoalWat
   const redis = options.redis ? connectRedis(options.redis, EVENTS_REDIS_DB) : null;
   redis?.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (goals)'));
   const consumer = redis ? createGoalConsumer({ evaluator, redis, namespace: options.namespace, logger, watchSymbol: ticks.watch }) : null;
-  let timer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    sweeping = evaluator
-      .evaluateAll()
-      .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, 'goal sweep failed; will retry'))
-      .finally(() => {
-        if (timer) timer = setTimeout(sweep, options.intervalMs);
-      });
-  };
+  const sweep = createPeriodicTask({
+    run: () => evaluator.evaluateAll(),
+    intervalMs: options.intervalMs,
+    logger,
+    failureMessage: 'goal sweep failed; will retry',
+  });
   const release = async () => {
     await ticks.stop();
     redis?.disconnect();
@@ -112,15 +109,13 @@ export async function startGoalWatch(options: GoalWatchOptions): Promise<GoalWat
     await release();
     throw error;
   }
-  timer = setTimeout(sweep, options.intervalMs);
+  sweep.start();
   return {
     evaluator,
     pool: owner,
     async stop() {
-      clearTimeout(timer);
-      timer = undefined;
+      await sweep.stop();
       await consumer?.stop();
-      await sweeping;
       await release();
     },
   };
