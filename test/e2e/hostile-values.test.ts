@@ -64,14 +64,18 @@ async function portfolioDb<T>(query: (sql: ReturnType<typeof createPool>['sql'])
   }
 }
 
-/** Table names per database, from the catalogue. */
+/**
+ * Table names per database, from the catalogue: plain and partitioned tables, not their
+ * partitions, which are created on demand as time goes on (a month's audit partition may appear
+ * while the test runs).
+ */
 async function tables() {
   const result: Record<string, string[]> = {};
   for (const [name, url] of Object.entries(stack.databases)) {
     const pool = createPool({ url, max: 1, applicationName: 'injection-test' });
     try {
-      const rows =
-        await pool.sql`select schemaname || '.' || tablename as t from pg_tables where schemaname not in ('pg_catalog', 'information_schema') order by 1`;
+      const rows = await pool.sql`select n.nspname || '.' || c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind in ('r', 'p') and not c.relispartition and n.nspname not in ('pg_catalog', 'information_schema') order by 1`;
       result[name] = rows.map((row) => row.t as string);
     } finally {
       await pool.close();
