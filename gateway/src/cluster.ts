@@ -43,7 +43,7 @@ export function createGatewayCluster(options: GatewayClusterOptions): GatewayClu
   const fork = () => {
     const worker = cluster.fork();
     bornAt.set(worker.id, Date.now());
-    worker.once('online', () => logger.info({ worker: worker.id, pid: worker.process.pid }, 'gateway worker started'));
+    worker.once('online', () => logger.info({ worker: worker.id, workerPid: worker.process.pid }, 'gateway worker started'));
   };
   const running = () => Object.values(cluster.workers ?? {}).filter((worker): worker is Worker => Boolean(worker));
 
@@ -52,13 +52,13 @@ export function createGatewayCluster(options: GatewayClusterOptions): GatewayClu
     bornAt.delete(worker.id);
     if (stopping) {
       if (code !== 0) failed = true;
-      logger.info({ worker: worker.id, pid: worker.process.pid, code, signal }, 'gateway worker exited');
+      logger.info({ worker: worker.id, workerPid: worker.process.pid, code, signal }, 'gateway worker exited');
       if (running().length === 0) allExited?.();
       return;
     }
     youngDeaths = lived >= healthyAfter ? 0 : youngDeaths + 1;
     const delay = Math.min(maxDelay, baseDelay * 2 ** Math.max(0, youngDeaths - 1));
-    logger.error({ worker: worker.id, pid: worker.process.pid, code, signal, restartInMs: delay }, 'gateway worker died; replacing it');
+    logger.error({ worker: worker.id, workerPid: worker.process.pid, code, signal, restartInMs: delay }, 'gateway worker died; replacing it');
     const timer = setTimeout(() => {
       restarts.delete(timer);
       if (!stopping) fork();
