@@ -5,7 +5,12 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * PostgreSQL, restarted; the gateway as a process, signalled): `npm run test:faults`
  * (vitest.faults.config.ts), which `.ci/run` runs after `npm test`.
  */
-export const SLOW_FAULTS = ['test/faults/redis-restart.test.ts', 'test/faults/postgres-restart.test.ts', 'test/faults/shutdown.test.ts'];
+export const SLOW_FAULTS = [
+  'test/faults/redis-restart.test.ts',
+  'test/faults/postgres-restart.test.ts',
+  'test/faults/shutdown.test.ts',
+  'test/faults/gateway-cluster.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -10,8 +10,7 @@ export const BENCH = fileURLToPath(new URL('../', import.meta.url));
 
 export type GatewayName = 'nexanest' | 'apollo-stock' | 'hive' | 'hive-router';
 export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean }[] = [
-  // Our gateway has no cluster mode: it runs one worker only.
-  { name: 'nexanest', label: 'NexaNest gateway', clusters: false },
+  { name: 'nexanest', label: 'NexaNest gateway', clusters: true },
   { name: 'apollo-stock', label: 'stock @apollo/gateway', clusters: true },
   { name: 'hive', label: 'Hive Gateway', clusters: true },
   { name: 'hive-router', label: 'Hive Gateway --hive-router-runtime', clusters: true },
@@ -55,6 +54,7 @@ export async function startGateway(
     args = [...nodeArgs, '--import', 'tsx', 'gateway/src/main.ts'];
     Object.assign(env, {
       GATEWAY_PORT: String(port),
+      GATEWAY_WORKERS: String(workers),
       REDIS_URL: subgraphs.redisUrl,
       NEXANEST_NAMESPACE: subgraphs.namespace,
       ...Object.fromEntries(Object.entries(subgraphs.services).map(([service, url]) => [`${service.toUpperCase()}_SUBGRAPH_URL`, url])),
@@ -80,7 +80,8 @@ export async function startGateway(
   }
   const proc = startProc(node, args, { cwd, env });
   const url = `http://127.0.0.1:${port}/graphql`;
-  return { url, proc, command: `(cd ${cwd === ROOT ? '.' : 'bench'} && node ${args.join(' ')})` };
+  const workersEnv = name === 'nexanest' ? `GATEWAY_WORKERS=${workers} ` : name === 'apollo-stock' ? `WORKERS=${workers} ` : '';
+  return { url, proc, command: `(cd ${cwd === ROOT ? '.' : 'bench'} && ${workersEnv}node ${args.join(' ')})` };
 }
 
 /** Waits until the gateway answers `check` with data and no errors. */

@@ -8,6 +8,11 @@ const optionalUrl = z.string().url().optional();
 export const gatewayEnvSchema = baseEnvSchema
   .extend({
     GATEWAY_PORT: port(8000),
+    /**
+     * Processes serving the gateway's port. Above 1, gateway/src/main.ts becomes a node:cluster
+     * primary of that many workers; APQ and query-plan caches are then per worker.
+     */
+    GATEWAY_WORKERS: z.coerce.number().int().min(1).max(256).default(1),
     /** Path of the composed supergraph; the gateway never introspects subgraphs. */
     SUPERGRAPH_PATH: z.string().optional(),
     AUTH_SUBGRAPH_URL: optionalUrl,

@@ -18,6 +18,8 @@ export function stopOnSignals(close: () => Promise<void>, logger: Logger): void 
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // `on`, not `once`: once the listener is gone the next signal would end the process at once, and
+  // a gateway worker gets the signal twice on Ctrl-C (from the terminal and from its primary).
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
