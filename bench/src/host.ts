@@ -24,7 +24,7 @@ const stack = await startStack({
   ports: 'ephemeral',
   demoHistoryDays: 0,
   simulator: false,
-  logger: createLogger('bench-host', 'silent'),
+  logger: createLogger('bench-host', process.env.BENCH_HOST_LOG_LEVEL ?? 'silent'),
 });
 
 process.on('message', (message: { type: string }) => {

@@ -19,11 +19,27 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   graphqlErrors: number;
+  /** What the GraphQL errors said: `code/reason (service): message` and how often. */
+  graphqlErrorKinds: Record<string, number>;
+}
+
+/** A short name for each error of an answer, to report what went wrong and not only how often. */
+function errorKinds(body: string): string[] {
+  try {
+    const { errors } = JSON.parse(body) as { errors?: Array<{ message?: string; extensions?: Record<string, unknown> }> };
+    return (errors ?? []).map((e) => {
+      const x = e.extensions ?? {};
+      return `${String(x.code ?? '?')}/${String(x.reason ?? '-')} (${String(x.serviceName ?? '-')}): ${String(e.message ?? '').slice(0, 100)}`;
+    });
+  } catch {
+    return ['unparseable answer'];
+  }
 }
 
 export async function runLoad(load: LoadCase): Promise<LoadResult> {
   let next = 0;
   let graphqlErrors = 0;
+  const graphqlErrorKinds: Record<string, number> = {};
   const result = await autocannon({
     url: load.url,
     connections: load.connections,
@@ -39,7 +55,9 @@ export async function runLoad(load: LoadCase): Promise<LoadResult> {
           return { ...req, method: 'POST', body, headers: { ...req.headers, 'content-type': 'application/json', authorization: `Bearer ${token}` } };
         },
         onResponse: (_status, body) => {
-          if (body.includes('"errors"')) graphqlErrors++;
+          if (!body.includes('"errors"')) return;
+          graphqlErrors++;
+          for (const kind of errorKinds(body)) graphqlErrorKinds[kind] = (graphqlErrorKinds[kind] ?? 0) + 1;
         },
       },
     ],
@@ -52,5 +70,6 @@ export async function runLoad(load: LoadCase): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     graphqlErrors,
+    graphqlErrorKinds,
   };
 }

@@ -44,7 +44,13 @@ try {
     databases: { auth, portfolio, analytics, notifications, timescale },
     redisUrl: testRedisUrl(),
     namespace,
-    env: { NODE_ENV: 'test', LOG_LEVEL: 'silent', MARKET_SIMULATOR: 'off', NEXANEST_ADMIN_PASSWORD: 'bench_admin_password', ...secrets },
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.BENCH_HOST_LOG_LEVEL ?? 'silent',
+      MARKET_SIMULATOR: 'off',
+      NEXANEST_ADMIN_PASSWORD: 'bench_admin_password',
+      ...secrets,
+    },
   });
   log('Loading users and portfolios (COPY)...');
   const accounts: AccountsLoad = await loadAccounts(

@@ -139,6 +139,7 @@ export async function runGatewayScenario(
             log(
               `${gateway.name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${result.rps.toFixed(1)} p50=${result.p50} p99=${result.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms load=${load.toFixed(1)} errors=${result.errors + result.non2xx + result.graphqlErrors}`,
             );
+            for (const [kind, count] of Object.entries(result.graphqlErrorKinds)) log(`  ${count} x ${kind}`);
           }
         }
       } finally {
