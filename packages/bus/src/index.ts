@@ -50,3 +50,4 @@ export { processOnce, PROCESSED_EVENTS_DDL, type ProcessedKey, type Transactiona
 export { readStreamGroups } from './stream-groups.ts';
 export { createStreamTrimmer, trimFloor, type StreamTrimmer, type StreamTrimmerOptions } from './streams/stream-trimmer.ts';
 export { createPeriodicTask, type PeriodicTask, type PeriodicTaskOptions } from './periodic-task.ts';
+export { priceChannel } from './channels.ts';

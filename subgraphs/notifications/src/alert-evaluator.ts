@@ -1,11 +1,10 @@
-import type { Bus, Subscription } from '@nexanest/bus';
+import { type Bus, priceChannel, type Subscription } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import { applyTick, listWatchedSymbols, type Tick } from './alert-evaluation-store.ts';
 import type { NotificationsPool } from './db/index.ts';
 import { publishNotification } from './notification-channel.ts';
 
-/** Where market publishes each accepted tick, after COMMIT (see market's ingest-ticks.ts). */
-export const priceChannel = (symbol: string) => `prices:${symbol}`;
+export { priceChannel };
 /** Where instances tell each other that a symbol has a new active alert. */
 export const WATCH_CHANNEL = 'price-alerts:watch';
 

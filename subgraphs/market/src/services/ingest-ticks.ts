@@ -1,4 +1,4 @@
-import type { Bus } from '@nexanest/bus';
+import { type Bus, priceChannel } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import type { Sql } from '@nexanest/db';
 import type postgres from 'postgres';
@@ -52,7 +52,7 @@ export interface IngestOptions {
 
 export type Ingest = (ticks: readonly TickInput[], options?: IngestOptions) => Promise<IngestResult>;
 
-export const priceChannel = (symbol: string) => `prices:${symbol}`;
+export { priceChannel };
 
 const DAY_MS = 86_400_000;
 

@@ -1,12 +1,9 @@
-import type { Bus, Subscription } from '@nexanest/bus';
+import { type Bus, createPeriodicTask, priceChannel, type Subscription } from '@nexanest/bus';
 import type { Logger } from '@nexanest/graphql';
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import type { PortfolioDb } from '../db/index.ts';
 import { goals, holdings } from '../db/schema/index.ts';
 import type { GoalEvaluator } from './goal-evaluator.ts';
-
-/** Where market publishes each accepted tick, after COMMIT (market's ingest-ticks.ts). */
-export const priceChannel = (symbol: string) => `prices:${symbol}`;
 
 export interface GoalTicksOptions {
   /** The owner's connection (the evaluator's). */
@@ -37,9 +34,6 @@ export function createGoalTicks(options: GoalTicksOptions): GoalTicks {
   const { db, bus, evaluator, logger } = options;
   const watched = new Map<string, { unsubscribe: Subscription; since: number }>();
   const ticked = new Set<string>();
-  let batchTimer: NodeJS.Timeout | undefined;
-  let resyncTimer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
   const onTick = (message: string) => {
@@ -91,37 +85,22 @@ export function createGoalTicks(options: GoalTicksOptions): GoalTicks {
     }
   }
 
-  const schedule = (timer: 'batch' | 'resync') => {
-    if (stopped) return;
-    const run = timer === 'batch' ? evaluateTicked : resync;
-    const next = setTimeout(
-      () => {
-        running = running
-          .then(run)
-          .catch((error: unknown) => logger.warn({ err: { message: (error as Error).message } }, `goal ticks ${timer} failed; will retry`))
-          .finally(() => schedule(timer));
-      },
-      timer === 'batch' ? options.batchMs : options.resyncMs,
-    );
-    if (timer === 'batch') batchTimer = next;
-    else resyncTimer = next;
-  };
+  const batches = createPeriodicTask({ run: evaluateTicked, intervalMs: options.batchMs, logger, failureMessage: 'goal ticks batch failed; will retry' });
+  const resyncs = createPeriodicTask({ run: resync, intervalMs: options.resyncMs, logger, failureMessage: 'goal ticks resync failed; will retry' });
 
   return {
     async start() {
       await resync();
-      schedule('batch');
-      schedule('resync');
+      batches.start();
+      resyncs.start();
       logger.info({ symbols: watched.size }, 'valuing goals on ticks');
     },
     watch,
     async stop() {
       stopped = true;
-      clearTimeout(batchTimer);
-      clearTimeout(resyncTimer);
+      await Promise.all([batches.stop(), resyncs.stop()]);
       for (const entry of watched.values()) entry.unsubscribe();
       watched.clear();
-      await running;
     },
   };
 }
