@@ -3,8 +3,9 @@ import { createFormatError, type Logger } from '@nexanest/graphql';
 import { SESSION_STORE_UNAVAILABLE } from './context.ts';
 
 const APQ_HASH_MISMATCH = 'provided sha does not match query';
-// A subgraph whose database is restarting says so (packages/graphql's DATABASE_UNAVAILABLE).
-const UPSTREAM_REASONS = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'DATABASE_UNAVAILABLE']);
+// A subgraph whose database is restarting or at its connection limit says so (packages/graphql's
+// DATABASE_UNAVAILABLE and DATABASE_BUSY).
+const UPSTREAM_REASONS = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'DATABASE_UNAVAILABLE', 'DATABASE_BUSY']);
 
 /**
  * The gateway's error shaping: the shared rules (known codes pass, the rest is masked), plus

@@ -6,6 +6,6 @@ export { statementCounter } from './statement-counter.ts';
 export { isUniqueViolation } from './pg-errors.ts';
 export { APP_ROLE, appRoleUrl, ensureAppRole } from './app-role.ts';
 export { createRequestScope, type RequestScope, type ScopeSettings, type ScopedDb } from './request-scope.ts';
-export { isDatabaseUnavailable } from './database-unavailable.ts';
+export { isDatabaseBusy, isDatabaseUnavailable } from './database-unavailable.ts';
 export { createDatabaseGate, type DatabaseGate, type DatabaseGateOptions } from './database-gate.ts';
 export { DATABASE_DOWN } from './database-gate-code.ts';

@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './database-unavailable.ts';
+import { retryableDatabaseError } from './database-unavailable.ts';
 
 /** The contract's closed set of error codes that our own code raises. */
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL_SERVER_ERROR';
@@ -48,10 +48,13 @@ export function createFormatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const cause = unwrapResolverError(error);
-    if (isDatabaseUnavailable(cause)) {
-      // Expected during a database restart: one line without the driver's detail, and a reason the client can act on.
-      logger.warn({ path: formatted.path, code: (cause as { code?: unknown }).code }, 'database unavailable');
-      return { ...DATABASE_UNAVAILABLE, ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...DATABASE_UNAVAILABLE.extensions } };
+    const retryable = retryableDatabaseError(cause);
+    if (retryable) {
+      // Expected during a database restart or a connection-limit overload: one line without the
+      // driver's detail, and a reason the client can act on.
+      logger.warn({ path: formatted.path, code: (cause as { code?: unknown }).code }, retryable.label);
+      const { answer } = retryable;
+      return { message: answer.message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...answer.extensions } };
     }
     logger.error({ err: cause, path: formatted.path }, 'unexpected error');
     return {

@@ -1,5 +1,5 @@
 export { AppError, badInput, notFound, unauthenticated, forbidden, conflict, createFormatError, type ErrorCode } from './errors.ts';
-export { isDatabaseUnavailable, DATABASE_UNAVAILABLE } from './database-unavailable.ts';
+export { isDatabaseBusy, isDatabaseUnavailable, DATABASE_BUSY, DATABASE_UNAVAILABLE } from './database-unavailable.ts';
 export { DecimalScalar, DateTimeScalar, parseDecimal, parseDateTime } from './scalars.ts';
 export { money, isCurrencyCode, MONEY_SCALE, type Money } from './money.ts';
 export { signIdentity, verifyIdentity, IDENTITY_HEADER, type Identity } from './identity.ts';

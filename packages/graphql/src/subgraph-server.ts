@@ -3,7 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDi
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
 import { parse, type GraphQLSchema } from 'graphql';
-import { DATABASE_UNAVAILABLE, isDatabaseUnavailable } from './database-unavailable.ts';
+import { retryableDatabaseError } from './database-unavailable.ts';
 import { createFormatError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { attachMetrics, createServiceMetrics } from './observability/metrics.ts';
@@ -34,14 +34,14 @@ function endRequestPlugin(logger: Logger): ApolloServerPlugin<BaseContext> {
           try {
             await end();
           } catch (error) {
-            const unavailable = isDatabaseUnavailable(error);
-            if (unavailable) logger.warn({ code: (error as { code?: unknown }).code }, 'request transaction lost its database connection');
+            const retryable = retryableDatabaseError(error);
+            if (retryable) logger.warn({ code: (error as { code?: unknown }).code }, `request transaction failed: ${retryable.label}`);
             else logger.error({ err: error }, 'request transaction failed to commit');
             if (response.body.kind === 'single') {
               response.body.singleResult.data = null;
               response.body.singleResult.errors = [
-                unavailable
-                  ? { message: DATABASE_UNAVAILABLE.message, extensions: { ...DATABASE_UNAVAILABLE.extensions } }
+                retryable
+                  ? { message: retryable.answer.message, extensions: { ...retryable.answer.extensions } }
                   : { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
               ];
             }

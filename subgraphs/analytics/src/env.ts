@@ -11,10 +11,10 @@ const DEV_PORTFOLIO_SUBGRAPH_URL = 'http://127.0.0.1:8002/graphql';
 export const analyticsEnvSchema = baseEnvSchema
   .extend({
     ANALYTICS_DATABASE_URL: databaseUrl('analytics'),
-    ANALYTICS_DB_POOL_SIZE: poolSize(40),
+    ANALYTICS_DB_POOL_SIZE: poolSize(10),
     /** The shared time-series database; analytics owns the analytics_ts schema in it. */
     TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
-    TIMESCALE_DB_POOL_SIZE: poolSize(50),
+    TIMESCALE_DB_POOL_SIZE: poolSize(10),
     /**
      * Optional read replica of the time-series database: analytics' GraphQL reads (snapshots,
      * performance, risk) go there; migrations and writes stay on TIMESCALE_DATABASE_URL.

@@ -7,7 +7,7 @@ export const DEV_ADMIN_PASSWORD = 'admin_dev_password';
 export const authEnvSchema = baseEnvSchema
   .extend({
     AUTH_DATABASE_URL: databaseUrl('auth'),
-    AUTH_DB_POOL_SIZE: poolSize(20),
+    AUTH_DB_POOL_SIZE: poolSize(10),
     AUTH_PORT: port(8001),
     /** Password of admin@nexanest.local. Development defaults it; production bootstraps only when set. */
     NEXANEST_ADMIN_PASSWORD: z.string().min(10, 'NEXANEST_ADMIN_PASSWORD must be at least 10 characters').optional(),

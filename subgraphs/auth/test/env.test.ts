@@ -27,7 +27,7 @@ describe('auth environment', () => {
     const env = loadEnv(authEnvSchema, {});
     expect(env.AUTH_DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/auth');
     expect(env.AUTH_PORT).toBe(8001);
-    expect(env.AUTH_DB_POOL_SIZE).toBe(20);
+    expect(env.AUTH_DB_POOL_SIZE).toBe(10);
     expect(env.NEXANEST_ADMIN_PASSWORD).toBe(DEV_ADMIN_PASSWORD);
     expect(env.AUTH_LOGIN_MAX_FAILURES_PER_EMAIL).toBe(5);
     expect(env.AUTH_LOGIN_MAX_FAILURES_PER_IP).toBe(20);

@@ -6,7 +6,7 @@ export const marketEnvSchema = baseEnvSchema
   .extend({
     /** The time-series database (TimescaleDB in production; plain PostgreSQL works too). */
     TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
-    TIMESCALE_DB_POOL_SIZE: poolSize(50),
+    TIMESCALE_DB_POOL_SIZE: poolSize(10),
     MARKET_PORT: port(8003),
     /**
      * The development price simulator: a deterministic random walk ingested like a real feed.

@@ -67,7 +67,7 @@ describe('market service', () => {
   it('refuses to boot in production without an explicit time-series database URL', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), GATEWAY_IDENTITY_SECRET: 'g'.repeat(40), REDIS_URL: 'redis://cache:6379' };
     expect(() => loadMarketEnv(production)).toThrow(/TIMESCALE_DATABASE_URL/);
-    expect(loadMarketEnv({ ...production, TIMESCALE_DATABASE_URL: 'postgres://db:5432/timescale' }).TIMESCALE_DB_POOL_SIZE).toBe(50);
+    expect(loadMarketEnv({ ...production, TIMESCALE_DATABASE_URL: 'postgres://db:5432/timescale' }).TIMESCALE_DB_POOL_SIZE).toBe(10);
   });
 
   it('keeps the simulator off in production unless asked, and refuses it when asked', () => {

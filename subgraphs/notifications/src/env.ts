@@ -14,7 +14,7 @@ export const notificationsEnvSchema = baseEnvSchema
     /** The time-series database (shared with market and analytics): the audit trail lives in its schema `events`. */
     TIMESCALE_DATABASE_URL: databaseUrl('timescale'),
     APP_DB_PASSWORD: appDbPassword(),
-    NOTIFICATIONS_DB_POOL_SIZE: poolSize(20),
+    NOTIFICATIONS_DB_POOL_SIZE: poolSize(10),
     NOTIFICATIONS_PORT: port(8006),
     /** Base URL of the web app that verification and reset links point to. */
     NOTIFICATIONS_APP_URL: z.string().url().default('https://app.nexanest.local'),

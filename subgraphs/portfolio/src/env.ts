@@ -15,7 +15,7 @@ export const portfolioEnvSchema = baseEnvSchema
     /** The owner's URL: migrations run with it. Requests run as nexanest_app on the same server. */
     PORTFOLIO_DATABASE_URL: databaseUrl('portfolio'),
     APP_DB_PASSWORD: appDbPassword(),
-    PORTFOLIO_DB_POOL_SIZE: poolSize(30),
+    PORTFOLIO_DB_POOL_SIZE: poolSize(10),
     PORTFOLIO_PORT: port(8002),
     /** The market subgraph's own endpoint, asked to validate symbols and trading currencies. */
     MARKET_SUBGRAPH_URL: z.string().url().optional(),

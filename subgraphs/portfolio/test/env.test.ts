@@ -6,7 +6,7 @@ describe('loadPortfolioEnv', () => {
   it('fills in local defaults for development', () => {
     expect(loadPortfolioEnv({})).toMatchObject({
       PORTFOLIO_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/portfolio',
-      PORTFOLIO_DB_POOL_SIZE: 30,
+      PORTFOLIO_DB_POOL_SIZE: 10,
       PORTFOLIO_PORT: 8002,
       MARKET_SUBGRAPH_URL: 'http://127.0.0.1:8003/graphql',
     });
