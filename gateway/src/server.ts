@@ -5,6 +5,7 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { createServiceMetrics, type Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { operationGuardPlugin } from './operation-guard.ts';
 import { createGatewayFormatError } from './format-error.ts';
 import { createQueryLimits, DEFAULT_QUERY_LIMITS, type QueryLimits } from './limits/query-limits.ts';
@@ -40,10 +41,11 @@ export function createGatewayServer(options: GatewayOptions) {
     'outcome',
   ]);
   const subgraphUrls = { ...routingUrls(options.supergraphSdl), ...options.urlOverrides };
+  const http = createSubgraphFetcher({ timeoutMs: options.upstreamTimeoutMs });
   const serviceMap: ServiceMap = Object.fromEntries(
     Object.entries(subgraphUrls).map(([name, url]) => [
       name,
-      new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret, fetchDuration),
+      new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret, fetchDuration, http.fetcher),
     ]),
   );
   const gateway = new ApolloGateway({
@@ -77,7 +79,18 @@ export function createGatewayServer(options: GatewayOptions) {
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, operationGuardPlugin, metrics.plugin],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
-  return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError, validationRules: limits.validationRules, metrics };
+  return {
+    apollo,
+    gateway,
+    planner,
+    serviceMap,
+    subgraphUrls,
+    formatError,
+    validationRules: limits.validationRules,
+    metrics,
+    /** Closes the keep-alive connections to the subgraphs (after the last request). */
+    closeSubgraphConnections: http.close,
+  };
 }
 
 export type GatewayServer = ReturnType<typeof createGatewayServer>;

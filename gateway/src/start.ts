@@ -111,6 +111,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
       await ws.close();
       await drained;
       await server.apollo.stop();
+      await server.closeSubgraphConnections();
       await ownRevocations?.close();
     },
   };
