@@ -60,7 +60,7 @@ export async function startGateway(
       ...Object.fromEntries(Object.entries(subgraphs.services).map(([service, url]) => [`${service.toUpperCase()}_SUBGRAPH_URL`, url])),
     });
   } else if (name === 'apollo-stock') {
-    args = ['--import', 'tsx', 'src/peers/apollo-stock.ts'];
+    args = [...nodeArgs, '--import', 'tsx', 'src/peers/apollo-stock.ts'];
     Object.assign(env, { PORT: String(port), WORKERS: String(workers), SUPERGRAPH_PATH: supergraphPath });
   } else {
     args = [

@@ -9,6 +9,8 @@ interface ProfileNode {
 }
 
 export interface ProfileSummary {
+  /** The gateway profiled (ours unless BENCH_PROFILE named a peer). */
+  gateway: string;
   file: string;
   samples: number;
   top: { name: string; where: string; percent: number }[];
@@ -29,7 +31,7 @@ const areaOf = (url: string) => {
  * `lastSeconds`: only the samples of the profile's last seconds (the load window before the
  * gateway was stopped), so start-up (module loading, compiling) does not count.
  */
-export function summariseProfile(dir: string, lastSeconds?: number): ProfileSummary | null {
+export function summariseProfile(dir: string, lastSeconds?: number, gateway = 'nexanest'): ProfileSummary | null {
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) return null;
   const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
@@ -53,6 +55,7 @@ export function summariseProfile(dir: string, lastSeconds?: number): ProfileSumm
   }
   const percent = (hits: number) => (100 * hits) / Math.max(1, total);
   return {
+    gateway,
     file,
     samples: total,
     top: [...self.values()]

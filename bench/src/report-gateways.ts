@@ -16,6 +16,8 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings, origi
     `POST of the recorded contract operation. "workers": 1, then ${s.allCores} (one per core). Peak RSS and CPU are those of the gateway's whole process group`,
     "(primary and workers), sampled every 200 ms from /proc. CPU ms/request is the gateway's own CPU time per answered request: the least noisy figure",
     'on a shared machine. The subgraphs run in one separate Node process for every gateway alike.',
+    "Before the first gateway is measured, one pass over every user's Dashboard and every portfolio's PortfolioDetail warms the subgraphs'",
+    "caches and PostgreSQL's buffers (portfolio's cache TTL is raised past the run's length), so no gateway meets them colder than another.",
     '',
     'Our gateway runs its workers as a node:cluster (`GATEWAY_WORKERS`), the stock gateway likewise (`WORKERS`), Hive with `--fork`.',
     '',
@@ -75,7 +77,7 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings, origi
   if (result.profile) {
     const p = result.profile;
     lines.push(
-      '### Where our gateway spends its CPU (Dashboard load, `node --cpu-prof`)',
+      `### Where ${p.gateway === 'apollo-stock' ? 'the stock @apollo/gateway' : 'our gateway'} spends its CPU (Dashboard load, \`node --cpu-prof\`)`,
       '',
       `${p.samples} samples (\`${p.file}\`, kept in bench/.run/profile/ after the run). Self time by area:`,
       '',

@@ -48,6 +48,9 @@ try {
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.BENCH_HOST_LOG_LEVEL ?? 'silent',
       MARKET_SIMULATOR: 'off',
+      // Portfolio's read cache outlives the whole run (its default is 300 s): warmed once before
+      // the first gateway, it is equally warm for every gateway after it (scenarios/gateways.ts).
+      PORTFOLIO_CACHE_TTL_SECONDS: '7200',
       NEXANEST_ADMIN_PASSWORD: 'bench_admin_password',
       ...secrets,
     },

@@ -59,6 +59,32 @@ async function sequentialProbe(url: string, pid: number, request: (i: number) =>
 }
 
 const CHECKED_USERS = 3;
+const WARM_CONNECTIONS = 16;
+
+/**
+ * One pass over every user's Dashboard and every portfolio's PortfolioDetail, before the first
+ * gateway is measured: the subgraphs' caches (portfolio's read cache, market's latest prices)
+ * and PostgreSQL's buffers start warm for every gateway alike, not cold for whichever runs first.
+ */
+async function warmSubgraphs(url: string, users: BenchUser[], tokens: string[]) {
+  const work: { token: string; body: string }[] = [];
+  users.forEach((user, u) => {
+    const token = tokens[u] as string;
+    work.push({ token, body: bodyFor('Dashboard', user) });
+    for (let n = 0; n < user.portfolioIds.length; n++) work.push({ token, body: bodyFor('PortfolioDetail', user, n) });
+  });
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    for (let item = work[next++]; item; item = work[next++]) {
+      const answer = await post(url, item.body, item.token);
+      if (answer.errors) failed++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: WARM_CONNECTIONS }, worker));
+  return { requests: work.length, failed, seconds: (performance.now() - started) / 1000 };
+}
 
 const firstError = (answers: string[]) => {
   for (const answer of answers) {
@@ -78,6 +104,7 @@ export async function runGatewayScenario(
   const cases: GatewayCase[] = [];
   const sequential: SequentialProbe[] = [];
   const sameAnswers: Record<string, string> = {};
+  let warmed = false;
   const commands: Record<string, string> = {};
   let reference: string[] | null = null;
   const answersOf = async (url: string) => {
@@ -100,6 +127,11 @@ export async function runGatewayScenario(
           // Ready once it answers with data; wrong answers (errors) are recorded by the check below.
           return answer.data && (answer.data as { me?: unknown }).me ? null : JSON.stringify(answer.errors ?? answer).slice(0, 1500);
         });
+        if (!warmed) {
+          const warm = await warmSubgraphs(running.url, users, tokens);
+          warmed = true;
+          log(`  subgraphs warmed through ${gateway.name}: ${warm.requests} requests (${warm.failed} with errors) in ${warm.seconds.toFixed(0)} s`);
+        }
         const answers = await answersOf(running.url);
         reference ??= answers;
         const differing = answers.filter((answer, i) => answer !== reference?.[i]).length;
@@ -147,15 +179,25 @@ export async function runGatewayScenario(
       }
     }
   }
-  const profile = process.env.BENCH_PROFILE === '0' ? null : await profileOurs(users, tokens, subgraphs, supergraphPath, log);
+  // BENCH_PROFILE: which gateway runs under --cpu-prof (ours unless told; 0 for none).
+  const profiled = process.env.BENCH_PROFILE ?? 'nexanest';
+  const profile =
+    profiled === '0' ? null : await profileGateway(profiled === 'apollo-stock' ? 'apollo-stock' : 'nexanest', users, tokens, subgraphs, supergraphPath, log);
   return { cases, sequential, sameAnswers, commands, profile };
 }
 
-/** Our gateway again, under `node --cpu-prof`, with the Dashboard load at the first connection count. */
-async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subgraphs, supergraphPath: string, log: (line: string) => void) {
+/** A gateway again (ours, or the stock one to compare), under `node --cpu-prof`, with the Dashboard load at the first connection count. */
+async function profileGateway(
+  name: 'nexanest' | 'apollo-stock',
+  users: BenchUser[],
+  tokens: string[],
+  subgraphs: Subgraphs,
+  supergraphPath: string,
+  log: (line: string) => void,
+) {
   const dir = `${BENCH}.run/profile`;
   rmSync(dir, { recursive: true, force: true });
-  const running = await startGateway('nexanest', 1, subgraphs, supergraphPath, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const running = await startGateway(name, 1, subgraphs, supergraphPath, ['--cpu-prof', '--cpu-prof-dir', dir]);
   try {
     await waitUntilAnswering(running, async () => ((await post(running.url, bodyFor('Dashboard', users[0] as BenchUser), tokens[0])).data ? null : 'no data'));
     const request = (i: number) => ({ token: tokens[i % users.length] as string, body: bodyFor('Dashboard', users[i % users.length] as BenchUser) });
@@ -163,7 +205,7 @@ async function profileOurs(users: BenchUser[], tokens: string[], subgraphs: Subg
   } finally {
     await running.proc.stop();
   }
-  const summary = summariseProfile(dir, settings.durationSeconds);
+  const summary = summariseProfile(dir, settings.durationSeconds, name);
   log(`  profile: ${summary ? summary.byArea.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ') : 'none written'}`);
   return summary;
 }
