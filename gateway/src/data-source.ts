@@ -2,10 +2,12 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { Histogram } from 'prom-client';
 import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, currentRequestId, IDENTITY_HEADER, REQUEST_ID_HEADER, signClientIp } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
+import { createFetchBatcher } from './fetch-batching.ts';
 import { createSubgraphFetcher, isSubgraphTimeout, type SubgraphFetcher } from './subgraph-fetcher.ts';
 
 type SubgraphContext = GatewayContext & Record<string, unknown>;
 type Response = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type ProcessOptions = GraphQLDataSourceProcessOptions<SubgraphContext>;
 
 /** A GraphQL error body a subgraph sent with a non-2xx status (e.g. 400 for bad variables). */
 function graphqlErrorsIn(error: unknown): Response['errors'] | null {
@@ -17,28 +19,47 @@ function graphqlErrorsIn(error: unknown): Response['errors'] | null {
   return Array.isArray(errors) && errors.length > 0 ? (errors as Response['errors']) : null;
 }
 
+export interface SubgraphDataSourceOptions {
+  timeoutMs: number;
+  /** Signs the client IP forwarded to the subgraph (the identity secret). */
+  identitySecret: string;
+  fetchDuration?: Histogram<'subgraph' | 'outcome'>;
+  /** Shared by the gateway's data sources (one keep-alive pool per subgraph); a pool of its own when omitted. */
+  fetcher?: SubgraphFetcher;
+  /** Send an operation's parallel query fetches to this subgraph as one request (fetch-batching.ts). */
+  batching?: boolean;
+}
+
 /**
  * A subgraph over HTTP that carries the gateway-signed identity, gives up after the upstream
  * timeout, and turns transport failures into an error that names the subgraph and nothing else
  * (no URL, no socket detail).
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext> {
+  private readonly identitySecret: string;
+  private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>;
+  private readonly batcher: ReturnType<typeof createFetchBatcher<ProcessOptions>> | null;
+
   constructor(
     readonly serviceName: string,
     url: string,
-    timeoutMs: number,
-    private readonly identitySecret: string,
-    private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>,
-    /** Shared by the gateway's data sources (one keep-alive pool per subgraph); a pool of its own when omitted. */
-    fetcher: SubgraphFetcher = createSubgraphFetcher({ timeoutMs }).fetcher,
+    options: SubgraphDataSourceOptions,
   ) {
     super({
       url,
       // Subgraphs are ours and speak plain POST; APQ would only add a round trip.
       apq: false,
       // The cast: Apollo types its fetcher as the full WHATWG fetch; it reads only what SubgraphResponse has.
-      fetcher: fetcher as never,
+      fetcher: (options.fetcher ?? createSubgraphFetcher({ timeoutMs: options.timeoutMs }).fetcher) as never,
     });
+    this.identitySecret = options.identitySecret;
+    this.fetchDuration = options.fetchDuration;
+    this.batcher = options.batching
+      ? createFetchBatcher<ProcessOptions>((fetch, carrier) => {
+          const { operationName: _planned, ...request } = carrier.request;
+          return this.send({ ...carrier, request: { ...request, query: fetch.query, variables: fetch.variables } });
+        })
+      : null;
   }
 
   override async willSendRequest(options: Parameters<NonNullable<RemoteGraphQLDataSource<SubgraphContext>['willSendRequest']>>[0]) {
@@ -53,7 +74,18 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     }
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<SubgraphContext>): Promise<Response> {
+  override async process(options: ProcessOptions): Promise<Response> {
+    const { query, variables } = options.request;
+    // Only fetches of an incoming operation (not health checks) are batched.
+    const incoming = 'incomingRequestContext' in options;
+    if (this.batcher && incoming && query && this.batcher.batchable(query)) {
+      return (await this.batcher.run(options.context, { query, variables }, options)) as Response;
+    }
+    return this.send(options);
+  }
+
+  /** One HTTP request to the subgraph; a failure becomes a coded error naming the subgraph. */
+  private async send(options: ProcessOptions): Promise<Response> {
     const stop = this.fetchDuration?.startTimer({ subgraph: this.serviceName });
     try {
       const response = await super.process(options);

@@ -55,6 +55,8 @@ export const gatewayEnvSchema = baseEnvSchema
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** GraphiQL at `/` and, for a browser, at `/graphql`. Default: on, except in production. */
     GATEWAY_PLAYGROUND: z.enum(['on', 'off']).optional(),
+    /** An operation's parallel query fetches to one subgraph go as one HTTP request (gateway/src/fetch-batching.ts). */
+    GATEWAY_FETCH_BATCHING: z.enum(['on', 'off']).default('on'),
   })
   // Production names every subgraph: the supergraph's routing URLs are local development addresses.
   .superRefine(productionGuard(['AUTH_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL', 'MARKET_SUBGRAPH_URL', 'ANALYTICS_SUBGRAPH_URL', 'NOTIFICATIONS_SUBGRAPH_URL']));

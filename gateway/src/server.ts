@@ -25,6 +25,8 @@ export interface GatewayOptions {
   limits?: QueryLimits;
   /** Bytes of query text the automatic persisted query cache holds (LRU); 8 MiB when omitted. */
   apqCacheBytes?: number;
+  /** An operation's parallel query fetches to one subgraph go as one request (fetch-batching.ts); on when omitted. */
+  fetchBatching?: boolean;
 }
 
 const DEFAULT_APQ_CACHE_BYTES = 8 * 1024 * 1024;
@@ -45,7 +47,13 @@ export function createGatewayServer(options: GatewayOptions) {
   const serviceMap: ServiceMap = Object.fromEntries(
     Object.entries(subgraphUrls).map(([name, url]) => [
       name,
-      new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret, fetchDuration, http.fetcher),
+      new SubgraphDataSource(name, url, {
+        timeoutMs: options.upstreamTimeoutMs,
+        identitySecret: options.identitySecret,
+        fetchDuration,
+        fetcher: http.fetcher,
+        batching: options.fetchBatching ?? true,
+      }),
     ]),
   );
   const gateway = new ApolloGateway({

@@ -37,6 +37,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     logger,
     limits: queryLimitsFrom(env),
     apqCacheBytes: env.APQ_CACHE_BYTES,
+    fetchBatching: env.GATEWAY_FETCH_BATCHING === 'on',
   });
   // Revocations are read from Redis DB 2, or shared in-process with auth in single-process mode.
   const ownRevocations = options.sessionRevocations ? null : createSessionRevocations({ redisUrl: redisTarget(env), namespace: env.NEXANEST_NAMESPACE });

@@ -58,7 +58,7 @@ describe('the subgraph fetcher', () => {
   it('answers what the stock data source answers, and reuses its connections', async () => {
     const ours = createSubgraphFetcher({ timeoutMs: TIMEOUT_MS });
     try {
-      const mine = new SubgraphDataSource('echo', `${base}/graphql`, TIMEOUT_MS, 'x'.repeat(40), undefined, ours.fetcher);
+      const mine = new SubgraphDataSource('echo', `${base}/graphql`, { timeoutMs: TIMEOUT_MS, identitySecret: 'x'.repeat(40), fetcher: ours.fetcher });
       const stock = new RemoteGraphQLDataSource({ url: `${base}/graphql`, apq: false });
       for (let n = 1; n <= 3; n++) {
         const [a, b] = [await process(mine, n), await process(stock, n)];
@@ -86,7 +86,7 @@ describe('the subgraph fetcher', () => {
   it('gives up on a slow subgraph with a coded timeout', async () => {
     const ours = createSubgraphFetcher({ timeoutMs: TIMEOUT_MS });
     try {
-      const mine = new SubgraphDataSource('slow', `${base}/slow`, TIMEOUT_MS, 'x'.repeat(40), undefined, ours.fetcher);
+      const mine = new SubgraphDataSource('slow', `${base}/slow`, { timeoutMs: TIMEOUT_MS, identitySecret: 'x'.repeat(40), fetcher: ours.fetcher });
       const answer = await process(mine, 1);
       expect(answer.data).toBeUndefined();
       expect(answer.errors).toEqual([
@@ -100,7 +100,7 @@ describe('the subgraph fetcher', () => {
   it("passes on a subgraph's GraphQL errors sent with a 400", async () => {
     const ours = createSubgraphFetcher({ timeoutMs: TIMEOUT_MS });
     try {
-      const mine = new SubgraphDataSource('bad', `${base}/bad`, TIMEOUT_MS, 'x'.repeat(40), undefined, ours.fetcher);
+      const mine = new SubgraphDataSource('bad', `${base}/bad`, { timeoutMs: TIMEOUT_MS, identitySecret: 'x'.repeat(40), fetcher: ours.fetcher });
       expect((await process(mine, 1)).errors).toEqual([{ message: 'Variable "$id" got invalid value', extensions: { code: 'BAD_USER_INPUT' } }]);
     } finally {
       await ours.close();
