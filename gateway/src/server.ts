@@ -40,21 +40,12 @@ export function createGatewayServer(options: GatewayOptions) {
     'outcome',
   ]);
   const subgraphUrls = { ...routingUrls(options.supergraphSdl), ...options.urlOverrides };
-  const sourceFor = (name: string, url: string) => new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret, fetchDuration);
-  const serviceMap: ServiceMap = Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [name, sourceFor(name, url)]));
-  /**
-   * Points subgraphs at other URLs, by name, before the gateway serves: for a caller that learns
-   * them only once the supergraph is loaded (the launcher starts the subgraphs meanwhile). A data
-   * source reads its URL on every fetch.
-   */
-  const routeTo = (urls: Record<string, string>) => {
-    for (const [name, url] of Object.entries(urls)) {
-      subgraphUrls[name] = url;
-      const source = serviceMap[name];
-      if (source instanceof SubgraphDataSource) source.url = url;
-      else serviceMap[name] = sourceFor(name, url);
-    }
-  };
+  const serviceMap: ServiceMap = Object.fromEntries(
+    Object.entries(subgraphUrls).map(([name, url]) => [
+      name,
+      new SubgraphDataSource(name, url, options.upstreamTimeoutMs, options.identitySecret, fetchDuration),
+    ]),
+  );
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     logger: options.logger,
@@ -86,7 +77,7 @@ export function createGatewayServer(options: GatewayOptions) {
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, operationGuardPlugin, metrics.plugin],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
-  return { apollo, gateway, planner, serviceMap, subgraphUrls, routeTo, formatError, validationRules: limits.validationRules, metrics };
+  return { apollo, gateway, planner, serviceMap, subgraphUrls, formatError, validationRules: limits.validationRules, metrics };
 }
 
 export type GatewayServer = ReturnType<typeof createGatewayServer>;

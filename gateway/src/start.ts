@@ -10,7 +10,7 @@ import { createSessionRevocations, redisTarget, type SessionRevocations } from '
 import { playgroundEnabled, queryLimitsFrom, subgraphUrlOverrides, type GatewayEnv } from './env.ts';
 import { createBodyErrorHandler } from './limits/body-errors.ts';
 import { createPlaygroundRouter } from './playground/playground-router.ts';
-import { createGatewayServer, type GatewayServer } from './server.ts';
+import { createGatewayServer } from './server.ts';
 import { readSupergraph } from './supergraph.ts';
 import { attachWebSocketServer } from './subscriptions/ws-server.ts';
 
@@ -25,50 +25,19 @@ export interface StartGatewayOptions {
   sessionRevocations?: SessionRevocations;
 }
 
-export type GatewayHandle = ServiceHandle & { port: number };
-
-/** A gateway whose supergraph is loaded (schema, query planner) and that does not serve yet. */
-export interface PreparedGateway {
-  /** Points the subgraphs at `subgraphUrls` (over env and supergraph URLs), then serves as startGateway does. */
-  start(subgraphUrls?: Record<string, string>): Promise<GatewayHandle>;
-  /** Releases what preparing took, for a gateway that will not be started. */
-  discard(): Promise<void>;
-}
-
 /** Starts the gateway: HTTP on /graphql, graphql-ws on the same path, health on /health, the playground at /. */
-export async function startGateway(options: StartGatewayOptions): Promise<GatewayHandle> {
-  const prepared = await prepareGateway(options);
-  return prepared.start(options.subgraphUrls);
-}
-
-/**
- * The first half of startGateway, most of its CPU time: loads the supergraph, talks to no
- * subgraph, listens nowhere. The launcher runs it while the subgraphs start, which mostly wait
- * on PostgreSQL.
- */
-export async function prepareGateway(options: Omit<StartGatewayOptions, 'subgraphUrls'>): Promise<PreparedGateway> {
-  const server = createGatewayServer({
-    supergraphSdl: readSupergraph(options.env.SUPERGRAPH_PATH),
-    urlOverrides: subgraphUrlOverrides(options.env),
-    upstreamTimeoutMs: options.env.UPSTREAM_TIMEOUT_MS,
-    identitySecret: options.env.GATEWAY_IDENTITY_SECRET,
-    production: options.env.NODE_ENV === 'production',
-    logger: options.logger,
-    limits: queryLimitsFrom(options.env),
-    apqCacheBytes: options.env.APQ_CACHE_BYTES,
-  });
-  await server.apollo.start();
-  return {
-    start(subgraphUrls) {
-      server.routeTo(subgraphUrls ?? {});
-      return serve(server, options);
-    },
-    discard: () => server.apollo.stop(),
-  };
-}
-
-async function serve(server: GatewayServer, options: Omit<StartGatewayOptions, 'subgraphUrls'>): Promise<GatewayHandle> {
+export async function startGateway(options: StartGatewayOptions): Promise<ServiceHandle & { port: number }> {
   const { env, logger } = options;
+  const server = createGatewayServer({
+    supergraphSdl: readSupergraph(env.SUPERGRAPH_PATH),
+    urlOverrides: { ...subgraphUrlOverrides(env), ...options.subgraphUrls },
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    identitySecret: env.GATEWAY_IDENTITY_SECRET,
+    production: env.NODE_ENV === 'production',
+    logger,
+    limits: queryLimitsFrom(env),
+    apqCacheBytes: env.APQ_CACHE_BYTES,
+  });
   // Revocations are read from Redis DB 2, or shared in-process with auth in single-process mode.
   const ownRevocations = options.sessionRevocations ? null : createSessionRevocations({ redisUrl: redisTarget(env), namespace: env.NEXANEST_NAMESPACE });
   const identity: IdentityDeps = {
@@ -92,6 +61,7 @@ async function serve(server: GatewayServer, options: Omit<StartGatewayOptions, '
     connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
     subscriberQueueLimit: env.WS_SUBSCRIBER_QUEUE,
   });
+  await server.apollo.start();
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -7,7 +7,7 @@ import { createAuthClient, loadPortfolioEnv, startPortfolioService } from '@nexa
 import { loadMarketEnv, prepareMarketDatabase, seedDemoMarketData, startMarketService } from '@nexanest/market';
 import { analyticsEnvSchema, startAnalyticsService } from '@nexanest/analytics';
 import { notificationsEnvSchema, startNotificationsService } from '@nexanest/notifications';
-import { loadGatewayEnv, prepareGateway } from '@nexanest/gateway';
+import { loadGatewayEnv, startGateway } from '@nexanest/gateway';
 import { createStartupTimings, type StartupTimings } from './startup-timings.ts';
 
 /** Where each service's database lives. Market and analytics share the time-series database. */
@@ -53,6 +53,7 @@ export interface Stack {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const { databases, logger } = options;
   const timings = options.timings ?? createStartupTimings();
+  await timings.time('databases', () => Promise.all(Object.values(databases).map((url) => ensureDatabase(url))));
   const source: NodeJS.ProcessEnv = {
     ...options.env,
     AUTH_DATABASE_URL: databases.auth,
@@ -75,19 +76,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await bus.close();
     await sessionRevocations.close();
   };
-  // Loading the supergraph is most of the gateway's start and all CPU: it runs while the
-  // subgraphs below wait on PostgreSQL, and the gateway only listens once they do.
-  const gatewayEnv = loadGatewayEnv(source);
-  let gatewayStarted = false;
-  const preparingGateway = timings.time('gateway schema', async () => {
-    // Lets the database work below send its first queries before this holds the thread.
-    await new Promise((resolve) => setImmediate(resolve));
-    return prepareGateway({ env: gatewayEnv, logger: child('gateway'), port: port(gatewayEnv.GATEWAY_PORT), sessionRevocations });
-  });
-  // A failure surfaces where it is awaited below.
-  preparingGateway.catch(() => {});
   try {
-    await timings.time('databases', () => Promise.all(Object.values(databases).map((url) => ensureDatabase(url))));
     const marketEnv = loadMarketEnv(source);
     if (options.demoHistoryDays > 0) await timings.time('demo prices', () => seedMarket(marketEnv, options.demoHistoryDays));
     const market = await timings.time('market', () => startMarketService({ env: marketEnv, logger: child('market'), bus, port: port(marketEnv.MARKET_PORT) }));
@@ -140,13 +129,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     late.auth = auth.url;
     late.portfolio = portfolio.url;
     const services = { auth: auth.url, portfolio: portfolio.url, market: market.url, analytics: analytics.url, notifications: notifications.url };
-    const prepared = await preparingGateway;
-    const gateway = await timings.time('gateway', () => prepared.start(services));
-    gatewayStarted = true;
+    const gatewayEnv = loadGatewayEnv(source);
+    const gateway = await timings.time('gateway', () =>
+      startGateway({ env: gatewayEnv, logger: child('gateway'), subgraphUrls: services, port: port(gatewayEnv.GATEWAY_PORT), sessionRevocations }),
+    );
     started.push(gateway);
     return { gatewayUrl: gateway.url, services, bus, ingest: market.ingest, stop: stopAll };
   } catch (error) {
-    if (!gatewayStarted) await preparingGateway.then((prepared) => prepared.discard()).catch(() => {});
     await stopAll();
     throw error;
   }
