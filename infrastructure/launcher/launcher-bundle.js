@@ -77,7 +77,10 @@ export async function prepareLauncherBundle(options) {
   const buildsDir = join(cacheDir, 'builds');
   const outDir = join(buildsDir, `${Date.now()}-${process.pid}`);
   mkdirSync(outDir, { recursive: true });
-  const { entry: bundle, sources } = await buildBundle({ root, entry: options.entry, outDir });
+  const { entry: bundle, sources } = await buildBundle({ root, entry: options.entry, outDir }).catch((/** @type {unknown} */ error) => {
+    rmSync(outDir, { recursive: true, force: true });
+    throw error;
+  });
   /** @type {Manifest} */
   const manifest = { format: FORMAT, root, entry: resolve(options.entry), bundle, state: describeSources(root, sources, options.recipe ?? []) };
   // Written whole, then renamed: a concurrent start reads the old manifest or the new one.
