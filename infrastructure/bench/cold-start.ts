@@ -112,10 +112,13 @@ const env: NodeJS.ProcessEnv = {
   ANALYTICS_PORT: analytics,
   NOTIFICATIONS_PORT: notifications,
   ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+  // off: the launcher's sources through tsx, as before the bundle (to compare on the same machine).
+  ...(process.env.NEXANEST_LAUNCHER_BUNDLE ? { NEXANEST_LAUNCHER_BUNDLE: process.env.NEXANEST_LAUNCHER_BUNDLE } : {}),
 };
 const gatewayUrl = `http://127.0.0.1:${gateway}/graphql`;
 const figures: Record<'first' | 'warm', number[]> = { first: [], warm: [] };
-console.log(`Cold start of npm start to the first answered Dashboard, ${RUNS} x (first run, warm start); data in ${DATA_DIR}`);
+const mode = env.NEXANEST_LAUNCHER_BUNDLE === 'off' ? 'sources through tsx' : 'launcher bundle';
+console.log(`Cold start of npm start to the first answered Dashboard, ${RUNS} x (first run, warm start), ${mode}; data in ${DATA_DIR}`);
 try {
   for (let run = 1; run <= RUNS; run++) {
     rmSync(DATA_DIR, { recursive: true, force: true });

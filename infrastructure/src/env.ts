@@ -26,6 +26,8 @@ export const launcherEnvSchema = z.object({
   /** Days of made-up daily prices to seed; development only (default 730 there, 0 elsewhere). */
   DEMO_HISTORY_DAYS: z.coerce.number().int().min(0).max(3650).optional(),
   NEXANEST_DEMO_PASSWORD: z.string().min(10).default('demo_dev_password'),
+  /** Read by infrastructure/launcher/start.js, before this runs: off runs the sources through tsx. */
+  NEXANEST_LAUNCHER_BUNDLE: z.enum(['on', 'off']).default('on'),
   AUTH_DATABASE_URL: z.string().url().optional(),
   PORTFOLIO_DATABASE_URL: z.string().url().optional(),
   ANALYTICS_DATABASE_URL: z.string().url().optional(),
