@@ -27,6 +27,7 @@ export async function ensureMonthlyPartitions(
   // One call per month present, never the whole span between them: a stray old tick must not
   // create every partition from its month to today.
   const starts = missing.map((month) => `${month}-01T00:00:00Z`);
-  await tx`select market_data.ensure_monthly_partitions(${table}, m::timestamptz, m::timestamptz) from unnest(${starts}::text[]) as m`;
+  // Sent at once (execute), so a caller may queue its next statements behind it on the same transaction.
+  await tx`select market_data.ensure_monthly_partitions(${table}, m::timestamptz, m::timestamptz) from unnest(${starts}::text[]) as m`.execute();
   return missing.map((month) => `${table}:${month}`);
 }

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import { asDate } from './values.ts';
-import { rollUpCandles } from './candle-rollups.ts';
+import { candleRollupCtes } from './candle-rollups.ts';
 import { ensureMonthlyPartitions, type PartitionCache } from './partitions.ts';
 import type { TimeSeriesMode } from './time-series-mode.ts';
 import type { StoredTick } from '../domain/latest-price.ts';
@@ -23,32 +23,38 @@ export interface TimeSeriesStorage {
 }
 
 /**
- * Inserts ticks (idempotent on (symbol, time)) into their series and, on plain PostgreSQL, rolls
- * the newly inserted ones up into the candle tables, all inside the caller's transaction.
- * Returns the ticks actually inserted and the partition-cache entries to remember after COMMIT.
- * An index level's volume is not kept.
+ * Sends, without waiting in between, what must precede a write of `ticks` in the caller's
+ * transaction: the per-symbol ingest locks, then the partitions of the months touched. Writers
+ * of the same symbol take turns, in symbol order, so concurrent ingests never deadlock on rollup
+ * rows or latest_prices (the lock also covers a symbol's first tick, with no row yet); the
+ * partition function's own lock always comes after them. Queries on a transaction run in the
+ * order they are sent, so the caller may send its write right away. Resolves with the
+ * partition-cache entries to remember after COMMIT.
  */
-export async function storeTicks(
-  tx: postgres.TransactionSql,
-  storage: TimeSeriesStorage,
-  ticks: readonly TickToStore[],
-): Promise<{ stored: StoredTick[]; partitions: string[] }> {
-  if (ticks.length === 0) return { stored: [], partitions: [] };
-  // Writers of the same symbol take turns, in symbol order, so concurrent ingests never deadlock
-  // on rollup rows or latest_prices (the lock also covers a symbol's first tick, with no row yet).
+export function prepareTickWrite(tx: postgres.TransactionSql, storage: TimeSeriesStorage, ticks: readonly TickToStore[]): Promise<string[]> {
   const symbols = [...new Set(ticks.map((tick) => tick.symbol))].sort();
-  await tx`select pg_advisory_xact_lock(hashtext('market_data.latest_prices:' || s)) from unnest(${symbols}::text[]) with ordinality as u(s, n) order by n`;
+  const locked =
+    tx`select pg_advisory_xact_lock(hashtext('market_data.latest_prices:' || s)) from unnest(${symbols}::text[]) with ordinality as u(s, n) order by n`.execute();
   const of = (series: TickSeries) => ticks.filter((tick) => tick.series === series).map((tick) => tick.time);
-  const partitions = [
-    ...(await ensureMonthlyPartitions(tx, storage.partitions, 'stock_prices', of('stock'))),
-    ...(await ensureMonthlyPartitions(tx, storage.partitions, 'market_indices', of('index'))),
-  ];
-  const inserted = await tx<(Omit<StoredTick, 'time'> & { time: Date | string })[]>`
-    with input as (
-      select symbol, time::timestamptz as time, price::numeric as price, volume::numeric as volume, series
+  const stockMonths = ensureMonthlyPartitions(tx, storage.partitions, 'stock_prices', of('stock'));
+  const indexMonths = ensureMonthlyPartitions(tx, storage.partitions, 'market_indices', of('index'));
+  return Promise.all([locked, stockMonths, indexMonths]).then(([, stock, index]) => [...stock, ...index]);
+}
+
+/**
+ * CTEs `input` (the ticks with their 1-based position `n`, in (symbol, time, n) order: the btree
+ * fills in key order, and of two ticks with the same (symbol, time) the first is the one kept)
+ * and `stored` (symbol, time, price, volume of the ticks actually inserted; a repeat of a stored
+ * (symbol, time) is skipped). An index level's volume is not kept.
+ */
+export function insertTicksCtes(tx: postgres.TransactionSql, ticks: readonly TickToStore[]) {
+  return tx`
+    input as (
+      select symbol, time::timestamptz as time, price::numeric as price, volume::numeric as volume, series, n
       from unnest(${ticks.map((t) => t.symbol)}::text[], ${ticks.map((t) => t.time.toISOString())}::text[],
                   ${ticks.map((t) => t.price)}::text[], ${ticks.map((t) => t.volume) as string[]}::text[],
-                  ${ticks.map((t) => t.series)}::text[]) as u(symbol, time, price, volume, series)),
+                  ${ticks.map((t) => t.series)}::text[]) with ordinality as u(symbol, time, price, volume, series, n)
+      order by symbol, time, n),
     stocks as (
       insert into market_data.stock_prices (symbol, time, price, volume)
       select symbol, time, price, volume from input where series = 'stock'
@@ -58,11 +64,33 @@ export async function storeTicks(
       insert into market_data.market_indices (symbol, time, value)
       select symbol, time, price from input where series = 'index'
       on conflict (symbol, time) do nothing
-      returning symbol, time, value as price, null::numeric as volume)
-    select symbol, time, price, volume from stocks
-    union all
-    select symbol, time, price, volume from indices`;
-  const stored: StoredTick[] = inserted.map((row) => ({ ...row, time: asDate(row.time) }));
-  if (storage.mode === 'partitioned') await rollUpCandles(tx, stored);
-  return { stored, partitions };
+      returning symbol, time, value as price, null::numeric as volume),
+    stored as (
+      select symbol, time, price, volume from stocks
+      union all
+      select symbol, time, price, volume from indices)`;
+}
+
+/** The statement's candle rollups, when this server keeps rollup tables (plain PostgreSQL). */
+export const rollupCtesFor = (tx: postgres.TransactionSql, storage: TimeSeriesStorage) =>
+  storage.mode === 'partitioned' ? tx`, ${candleRollupCtes(tx)}` : tx``;
+
+/**
+ * Inserts ticks (idempotent on (symbol, time)) into their series and, on plain PostgreSQL, rolls
+ * the newly inserted ones up into the candle tables, in one statement inside the caller's
+ * transaction. Returns the ticks actually inserted and the partition-cache entries to remember
+ * after COMMIT.
+ */
+export async function storeTicks(
+  tx: postgres.TransactionSql,
+  storage: TimeSeriesStorage,
+  ticks: readonly TickToStore[],
+): Promise<{ stored: StoredTick[]; partitions: string[] }> {
+  if (ticks.length === 0) return { stored: [], partitions: [] };
+  const partitions = prepareTickWrite(tx, storage, ticks);
+  const inserted = tx<(Omit<StoredTick, 'time'> & { time: Date | string })[]>`
+    with ${insertTicksCtes(tx, ticks)}${rollupCtesFor(tx, storage)}
+    select symbol, time, price, volume from stored`.execute();
+  const [entries, rows] = await Promise.all([partitions, inserted]);
+  return { stored: rows.map((row) => ({ ...row, time: asDate(row.time) })), partitions: entries };
 }

@@ -1,0 +1,32 @@
+import type postgres from 'postgres';
+import type { RevisedLatestPrice } from '../cache/latest-price-cache.ts';
+import { latestRowsJson, mergeLatestPricesCtes, revisedLatestPrice, type LatestRowJson } from './latest-prices.ts';
+import { insertTicksCtes, prepareTickWrite, rollupCtesFor, type TickToStore, type TimeSeriesStorage } from './store-ticks.ts';
+
+export interface TickBatchWrite {
+  /** Positions in the batch of the ticks actually inserted (a repeat of a stored (symbol, time) is not), ascending. */
+  inserted: number[];
+  /** The latest_prices rows written, one per symbol with an inserted tick, in symbol order. */
+  latest: RevisedLatestPrice[];
+  /** Partition-cache entries to remember once the transaction commits. */
+  partitions: string[];
+}
+
+/**
+ * Stores a batch inside the caller's transaction: the ingest locks and partitions, then one
+ * statement that inserts the ticks, rolls them up into the candle tables (plain PostgreSQL) and
+ * folds them into latest_prices. Sent back to back, so the whole write costs one round trip
+ * (the locks and partitions come first: each statement of a transaction sees what the previous
+ * ones did, and the write waits for the locks).
+ */
+export async function writeTickBatch(tx: postgres.TransactionSql, storage: TimeSeriesStorage, ticks: readonly TickToStore[]): Promise<TickBatchWrite> {
+  if (ticks.length === 0) return { inserted: [], latest: [], partitions: [] };
+  const partitions = prepareTickWrite(tx, storage, ticks);
+  const written = tx<{ inserted: number[]; latest: LatestRowJson[] }[]>`
+    with ${insertTicksCtes(tx, ticks)}${rollupCtesFor(tx, storage)}, ${mergeLatestPricesCtes(tx)}
+    select (select coalesce(array_agg(n order by n), '{}')::int[]
+            from (select min(i.n) - 1 as n from input i join stored s on s.symbol = i.symbol and s.time = i.time group by i.symbol, i.time) k) as inserted,
+           (${latestRowsJson(tx)}) as latest`.execute();
+  const [entries, [row]] = await Promise.all([partitions, written]);
+  return { inserted: row?.inserted ?? [], latest: (row?.latest ?? []).map(revisedLatestPrice), partitions: entries };
+}
