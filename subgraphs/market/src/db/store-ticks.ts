@@ -5,6 +5,9 @@ import { ensureMonthlyPartitions, type PartitionCache } from './partitions.ts';
 import type { TimeSeriesMode } from './time-series-mode.ts';
 import type { StoredTick } from '../domain/latest-price.ts';
 
+/** A transaction, or a reserved connection inside one. */
+export type Queryable = postgres.TransactionSql | postgres.Sql;
+
 /** Where a tick belongs: instrument prices in stock_prices, index levels in market_indices. */
 export type TickSeries = 'stock' | 'index';
 
@@ -31,7 +34,7 @@ export interface TimeSeriesStorage {
  * order they are sent, so the caller may send its write right away. Resolves with the
  * partition-cache entries to remember after COMMIT.
  */
-export function prepareTickWrite(tx: postgres.TransactionSql, storage: TimeSeriesStorage, ticks: readonly TickToStore[]): Promise<string[]> {
+export function prepareTickWrite(tx: Queryable, storage: TimeSeriesStorage, ticks: readonly TickToStore[]): Promise<string[]> {
   const symbols = [...new Set(ticks.map((tick) => tick.symbol))].sort();
   const locked =
     tx`select pg_advisory_xact_lock(hashtext('market_data.latest_prices:' || s)) from unnest(${symbols}::text[]) with ordinality as u(s, n) order by n`.execute();
@@ -47,7 +50,7 @@ export function prepareTickWrite(tx: postgres.TransactionSql, storage: TimeSerie
  * and `stored` (symbol, time, price, volume of the ticks actually inserted; a repeat of a stored
  * (symbol, time) is skipped). An index level's volume is not kept.
  */
-export function insertTicksCtes(tx: postgres.TransactionSql, ticks: readonly TickToStore[]) {
+export function insertTicksCtes(tx: Queryable, ticks: readonly TickToStore[]) {
   return tx`
     input as (
       select symbol, time::timestamptz as time, price::numeric as price, volume::numeric as volume, series, n
@@ -72,8 +75,7 @@ export function insertTicksCtes(tx: postgres.TransactionSql, ticks: readonly Tic
 }
 
 /** The statement's candle rollups, when this server keeps rollup tables (plain PostgreSQL). */
-export const rollupCtesFor = (tx: postgres.TransactionSql, storage: TimeSeriesStorage) =>
-  storage.mode === 'partitioned' ? tx`, ${candleRollupCtes(tx)}` : tx``;
+export const rollupCtesFor = (tx: Queryable, storage: TimeSeriesStorage) => (storage.mode === 'partitioned' ? tx`, ${candleRollupCtes(tx)}` : tx``);
 
 /**
  * Inserts ticks (idempotent on (symbol, time)) into their series and, on plain PostgreSQL, rolls

@@ -1,7 +1,6 @@
-import type postgres from 'postgres';
 import type { RevisedLatestPrice } from '../cache/latest-price-cache.ts';
 import { latestRowsJson, mergeLatestPricesCtes, revisedLatestPrice, type LatestRowJson } from './latest-prices.ts';
-import { insertTicksCtes, prepareTickWrite, rollupCtesFor, type TickToStore, type TimeSeriesStorage } from './store-ticks.ts';
+import { insertTicksCtes, prepareTickWrite, rollupCtesFor, type Queryable, type TickToStore, type TimeSeriesStorage } from './store-ticks.ts';
 
 export interface TickBatchWrite {
   /** Positions in the batch of the ticks actually inserted (a repeat of a stored (symbol, time) is not), ascending. */
@@ -15,11 +14,12 @@ export interface TickBatchWrite {
 /**
  * Stores a batch inside the caller's transaction: the ingest locks and partitions, then one
  * statement that inserts the ticks, rolls them up into the candle tables (plain PostgreSQL) and
- * folds them into latest_prices. Sent back to back, so the whole write costs one round trip
- * (the locks and partitions come first: each statement of a transaction sees what the previous
- * ones did, and the write waits for the locks).
+ * folds them into latest_prices. Every query is sent before the first await, back to back, so
+ * the whole write costs one round trip and a caller may queue COMMIT behind it (the locks and
+ * partitions come first: each statement of a transaction sees what the previous ones did, and
+ * the write waits for the locks).
  */
-export async function writeTickBatch(tx: postgres.TransactionSql, storage: TimeSeriesStorage, ticks: readonly TickToStore[]): Promise<TickBatchWrite> {
+export async function writeTickBatch(tx: Queryable, storage: TimeSeriesStorage, ticks: readonly TickToStore[]): Promise<TickBatchWrite> {
   if (ticks.length === 0) return { inserted: [], latest: [], partitions: [] };
   const partitions = prepareTickWrite(tx, storage, ticks);
   const written = tx<{ inserted: number[]; latest: LatestRowJson[] }[]>`

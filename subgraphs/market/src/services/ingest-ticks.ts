@@ -4,6 +4,7 @@ import type { Sql } from '@nexanest/db';
 import type postgres from 'postgres';
 import { badInput } from '@nexanest/graphql';
 import type { LatestPriceCache, RevisedLatestPrice } from '../cache/latest-price-cache.ts';
+import { inPipelinedTransaction } from '../db/pipelined-transaction.ts';
 import type { TimeSeriesStorage } from '../db/store-ticks.ts';
 import { writeTickBatch } from '../db/write-tick-batch.ts';
 import { changePercentOf } from '../domain/change-percent.ts';
@@ -81,11 +82,14 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[],
   const result: IngestResult = { accepted: valid.length, rejected };
   if (valid.length === 0 && !options.inTransaction) return result;
 
-  const { inserted, latest, partitions } = await deps.sql.begin(async (tx) => {
-    const write = await writeTickBatch(tx, deps.storage, valid);
-    await options.inTransaction?.(tx, result);
-    return write;
-  });
+  const { inTransaction } = options;
+  const { inserted, latest, partitions } = inTransaction
+    ? await deps.sql.begin(async (tx) => {
+        const write = await writeTickBatch(tx, deps.storage, valid);
+        await inTransaction(tx, result);
+        return write;
+      })
+    : await inPipelinedTransaction(deps.sql, (tx) => writeTickBatch(tx, deps.storage, valid));
   for (const entry of partitions) deps.storage.partitions.add(entry);
 
   await deps.latestPriceCache?.putMany(latest);
