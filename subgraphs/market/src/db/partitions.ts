@@ -11,6 +11,15 @@ export const createPartitionCache = (): PartitionCache => new Set();
 const monthOf = (time: Date) => time.toISOString().slice(0, 7);
 
 /**
+ * The monthly partition of `table` holding `time`, named as ensure_monthly_partitions names it
+ * (`<table>_yYYYYmMM`, UTC months).
+ */
+export function monthlyPartitionOf(table: TimeSeriesTable, time: Date): string {
+  const month = monthOf(time);
+  return `${table}_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
+}
+
+/**
  * Makes sure every month touched by `times` has a partition of `table` before rows are inserted.
  * The database function is idempotent (and does nothing on TimescaleDB); the cache only saves the
  * round trip for months seen before. Returns the cache entries to remember once the transaction

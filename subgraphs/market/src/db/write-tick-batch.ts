@@ -23,7 +23,7 @@ export async function writeTickBatch(tx: Queryable, storage: TimeSeriesStorage, 
   if (ticks.length === 0) return { inserted: [], latest: [], partitions: [] };
   const partitions = prepareTickWrite(tx, storage, ticks);
   const written = tx<{ inserted: number[]; latest: LatestRowJson[] }[]>`
-    with ${insertTicksCtes(tx, ticks)}${rollupCtesFor(tx, storage)}, ${mergeLatestPricesCtes(tx)}
+    with ${insertTicksCtes(tx, storage, ticks)}${rollupCtesFor(tx, storage)}, ${mergeLatestPricesCtes(tx)}
     select (select coalesce(array_agg(n order by n), '{}')::int[]
             from (select min(i.n) - 1 as n from input i join stored s on s.symbol = i.symbol and s.time = i.time group by i.symbol, i.time) k) as inserted,
            (${latestRowsJson(tx)}) as latest`.execute();
