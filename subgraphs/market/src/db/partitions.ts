@@ -8,7 +8,8 @@ export type PartitionCache = Set<string>;
 
 export const createPartitionCache = (): PartitionCache => new Set();
 
-const monthOf = (time: Date) => time.toISOString().slice(0, 7);
+// YYYY-MM of the UTC month; from the UTC fields, not toISOString (called for every tick of a batch).
+const monthOf = (time: Date) => `${String(time.getUTCFullYear()).padStart(4, '0')}-${String(time.getUTCMonth() + 1).padStart(2, '0')}`;
 
 /**
  * The monthly partition of `table` holding `time`, named as ensure_monthly_partitions names it

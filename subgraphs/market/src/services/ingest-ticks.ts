@@ -83,17 +83,18 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[],
   if (valid.length === 0 && !options.inTransaction) return result;
 
   const { inTransaction } = options;
+  const publishing = options.publish !== false;
   const { inserted, latest, partitions } = inTransaction
     ? await deps.sql.begin(async (tx) => {
-        const write = await writeTickBatch(tx, deps.storage, valid);
+        const write = await writeTickBatch(tx, deps.storage, valid, { listInserted: publishing });
         await inTransaction(tx, result);
         return write;
       })
-    : await inPipelinedTransaction(deps.sql, (tx) => writeTickBatch(tx, deps.storage, valid));
+    : await inPipelinedTransaction(deps.sql, (tx) => writeTickBatch(tx, deps.storage, valid, { listInserted: publishing }));
   for (const entry of partitions) deps.storage.partitions.add(entry);
 
   await deps.latestPriceCache?.putMany(latest);
-  if (options.publish !== false) await publish(deps, storedTicks(valid, inserted), new Map(latest.map((row) => [row.symbol, row])));
+  if (publishing) await publish(deps, storedTicks(valid, inserted), new Map(latest.map((row) => [row.symbol, row])));
   return result;
 }
 
