@@ -68,8 +68,8 @@ export async function saveLatestPrices(tx: Queryable, states: ReadonlyMap<string
 }
 
 /**
- * CTEs that fold the ticks of a CTE named `stored` (the ticks this statement inserted) into
- * latest_prices, set-based, with the rule of `mergeLatestPrice` (domain/latest-price.ts; a test
+ * CTEs that fold the ticks this statement inserted, through their `minute_candles`
+ * (minuteCandlesCte: a minute never spans two UTC days), into latest_prices, set-based, with the rule of `mergeLatestPrice` (domain/latest-price.ts; a test
  * holds the two to the same results): per symbol, the batch's last UTC day D decides. A stored
  * row of a later day is kept as it is; one of day D takes the day's ticks (the price moves only
  * for a tick at or after its time, the open only for one before its open, the range widens,
@@ -77,27 +77,27 @@ export async function saveLatestPrices(tx: Queryable, states: ReadonlyMap<string
  * price of the latest tick before D, or the stored price when that is later. Volume sums drop
  * trailing zeros, as the decimal library's toFixed() does. Every touched row is written again
  * with a new revision (see saveLatestPrices) and returned by the CTE `latest`. The stored rows
- * are row-locked (the caller holds the symbols' ingest locks). Goes after the CTE `stored`.
+ * are row-locked (the caller holds the symbols' ingest locks). Goes after `minute_candles`.
  */
 export function mergeLatestPricesCtes(tx: Queryable) {
   return tx`
     existing as (
       select symbol, price, time, day, open, open_time, high, low, volume, prev_close
-      from market_data.latest_prices where symbol in (select symbol from stored) for update),
-    stored_days as (select symbol, time, price, volume, (time at time zone 'UTC')::date as day from stored),
-    last_days as (select symbol, max(day) as day from stored_days group by symbol),
+      from market_data.latest_prices where symbol in (select symbol from minute_candles) for update),
+    minute_days as (select *, (bucket at time zone 'UTC')::date as day from minute_candles),
+    last_days as (select symbol, max(day) as day from minute_days group by symbol),
     batch_days as (
-      select t.symbol, l.day,
-             max(t.time) filter (where t.day = l.day) as last_time,
-             (array_agg(t.price order by t.time desc) filter (where t.day = l.day))[1] as last_price,
-             min(t.time) filter (where t.day = l.day) as first_time,
-             (array_agg(t.price order by t.time) filter (where t.day = l.day))[1] as first_price,
-             max(t.price) filter (where t.day = l.day) as high,
-             min(t.price) filter (where t.day = l.day) as low,
-             sum(t.volume) filter (where t.day = l.day) as volume,
-             max(t.time) filter (where t.day < l.day) as before_time,
-             (array_agg(t.price order by t.time desc) filter (where t.day < l.day))[1] as before_price
-      from stored_days t join last_days l on l.symbol = t.symbol group by t.symbol, l.day),
+      select m.symbol, l.day,
+             max(m.close_time) filter (where m.day = l.day) as last_time,
+             (array_agg(m.close order by m.close_time desc) filter (where m.day = l.day))[1] as last_price,
+             min(m.open_time) filter (where m.day = l.day) as first_time,
+             (array_agg(m.open order by m.open_time) filter (where m.day = l.day))[1] as first_price,
+             max(m.high) filter (where m.day = l.day) as high,
+             min(m.low) filter (where m.day = l.day) as low,
+             sum(m.quantity) filter (where m.day = l.day) as volume,
+             max(m.close_time) filter (where m.day < l.day) as before_time,
+             (array_agg(m.close order by m.close_time desc) filter (where m.day < l.day))[1] as before_price
+      from minute_days m join last_days l on l.symbol = m.symbol group by m.symbol, l.day),
     merged as (
       select b.symbol,
              case k.kind when 'new' then b.last_price when 'same' then (case when b.last_time >= e.time then b.last_price else e.price end) else e.price end as price,

@@ -1,6 +1,6 @@
 import type postgres from 'postgres';
 import { asDate } from './values.ts';
-import { candleRollupCtes } from './candle-rollups.ts';
+import { candleRollupCtes, minuteCandlesCte } from './candle-rollups.ts';
 import { ensureMonthlyPartitions, monthlyPartitionOf, type PartitionCache } from './partitions.ts';
 import type { TimeSeriesMode } from './time-series-mode.ts';
 import type { StoredTick } from '../domain/latest-price.ts';
@@ -98,8 +98,12 @@ export function insertTicksCtes(tx: Queryable, storage: TimeSeriesStorage, ticks
     )})`;
 }
 
-/** The statement's candle rollups, when this server keeps rollup tables (plain PostgreSQL). */
-export const rollupCtesFor = (tx: Queryable, storage: TimeSeriesStorage) => (storage.mode === 'partitioned' ? tx`, ${candleRollupCtes(tx)}` : tx``);
+/**
+ * The statement's `minute_candles` and, when this server keeps rollup tables (plain
+ * PostgreSQL), the candle rollups; goes right after insertTicksCtes.
+ */
+export const minuteAndRollupCtes = (tx: Queryable, storage: TimeSeriesStorage) =>
+  storage.mode === 'partitioned' ? tx`, ${minuteCandlesCte(tx)}, ${candleRollupCtes(tx)}` : tx`, ${minuteCandlesCte(tx)}`;
 
 /**
  * Inserts ticks (idempotent on (symbol, time)) into their series and, on plain PostgreSQL, rolls
@@ -115,7 +119,7 @@ export async function storeTicks(
   if (ticks.length === 0) return { stored: [], partitions: [] };
   const partitions = prepareTickWrite(tx, storage, ticks);
   const inserted = tx<(Omit<StoredTick, 'time'> & { time: Date | string })[]>`
-    with ${insertTicksCtes(tx, storage, ticks)}${rollupCtesFor(tx, storage)}
+    with ${insertTicksCtes(tx, storage, ticks)}${minuteAndRollupCtes(tx, storage)}
     select symbol, time, price, volume from stored`.execute();
   const [entries, rows] = await Promise.all([partitions, inserted]);
   return { stored: rows.map((row) => ({ ...row, time: asDate(row.time) })), partitions: entries };

@@ -1,6 +1,6 @@
 import type { RevisedLatestPrice } from '../cache/latest-price-cache.ts';
 import { latestRowsJson, mergeLatestPricesCtes, revisedLatestPrice, type LatestRowJson } from './latest-prices.ts';
-import { insertTicksCtes, prepareTickWrite, rollupCtesFor, type Queryable, type TickToStore, type TimeSeriesStorage } from './store-ticks.ts';
+import { insertTicksCtes, minuteAndRollupCtes, prepareTickWrite, type Queryable, type TickToStore, type TimeSeriesStorage } from './store-ticks.ts';
 
 export interface TickBatchWrite {
   /** Positions in the batch of the ticks actually inserted (a repeat of a stored (symbol, time) is not), ascending; empty unless asked for. */
@@ -33,7 +33,7 @@ export async function writeTickBatch(
           from (select min(i.n) - 1 as n from input i join stored s on s.symbol = i.symbol and s.time = i.time group by i.symbol, i.time) k)`
     : tx`'{}'::int[]`;
   const written = tx<{ inserted: number[]; latest: LatestRowJson[] }[]>`
-    with ${insertTicksCtes(tx, storage, ticks)}${rollupCtesFor(tx, storage)}, ${mergeLatestPricesCtes(tx)}
+    with ${insertTicksCtes(tx, storage, ticks)}${minuteAndRollupCtes(tx, storage)}, ${mergeLatestPricesCtes(tx)}
     select ${inserted} as inserted, (${latestRowsJson(tx)}) as latest`.execute();
   const [entries, [row]] = await Promise.all([partitions, written]);
   return { inserted: row?.inserted ?? [], latest: (row?.latest ?? []).map(revisedLatestPrice), partitions: entries };
