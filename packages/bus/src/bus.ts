@@ -4,10 +4,21 @@ import { connectRedis, type RedisTarget } from './redis.ts';
 
 export type Subscription = () => void;
 
+/** One message for `publishMany`. */
+export interface BusMessage {
+  channel: string;
+  message: string;
+}
+
 /** Publish/subscribe between services. Channel names are namespaced by the bus. */
 export interface Bus {
   readonly kind: 'redis' | 'in-process';
   publish(channel: string, message: string): Promise<void>;
+  /**
+   * Publishes messages in the order given, in one command (a script that PUBLISHes each). Never
+   * rejects: resolves with the errors of the messages that were not published.
+   */
+  publishMany(messages: readonly BusMessage[]): Promise<unknown[]>;
   subscribe(channel: string, listener: (message: string) => void): Subscription;
   close(): Promise<void>;
 }
@@ -41,6 +52,15 @@ export function createBus(options: { redisUrl: RedisTarget | null; namespace: st
     async publish(channel, message) {
       await publisher.publish(name(channel), message);
     },
+    async publishMany(messages) {
+      if (messages.length === 0) return [];
+      try {
+        await publisher.eval(PUBLISH_ALL, 0, ...messages.flatMap(({ channel, message }) => [name(channel), message]));
+        return [];
+      } catch (error) {
+        return messages.map(() => error);
+      }
+    },
     subscribe: (channel, listener) => fanout.add(name(channel), listener),
     async close() {
       subscriber.disconnect();
@@ -49,6 +69,11 @@ export function createBus(options: { redisUrl: RedisTarget | null; namespace: st
   };
 }
 
+// One command for a whole batch: encoding and sending a thousand PUBLISH commands, even
+// pipelined, costs the publisher more CPU than the rest of an ingest call.
+const PUBLISH_ALL = `for i = 1, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
+return 1`;
+
 const inProcess = new EventEmitter().setMaxListeners(0);
 
 function createInProcessBus(name: (channel: string) => string): Bus {
@@ -56,6 +81,17 @@ function createInProcessBus(name: (channel: string) => string): Bus {
     kind: 'in-process',
     async publish(channel, message) {
       inProcess.emit(name(channel), message);
+    },
+    async publishMany(messages) {
+      const errors: unknown[] = [];
+      for (const { channel, message } of messages) {
+        try {
+          inProcess.emit(name(channel), message);
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      return errors;
     },
     subscribe(channel, listener) {
       inProcess.on(name(channel), listener);

@@ -1,4 +1,4 @@
-export { createBus, type Bus, type Subscription } from './bus.ts';
+export { createBus, type Bus, type BusMessage, type Subscription } from './bus.ts';
 export {
   clusterNodesSetting,
   connectRedis,

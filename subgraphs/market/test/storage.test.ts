@@ -140,6 +140,26 @@ describe('ingest', () => {
     expect(latest).toEqual({ price: '250', volume: '5' });
   });
 
+  it('stores nothing of a batch whose write fails, and the next batch of the same symbols goes through', async () => {
+    // A partition this process wrongly believes exists: the insert fails inside the transaction.
+    const partitions = new Set(kit.ingestDeps.storage.partitions).add('stock_prices:2019-03');
+    const broken = { ...deps(), storage: { ...kit.ingestDeps.storage, partitions } };
+    const batch = [
+      { symbol: 'KO', price: '60', time: new Date('2026-11-21T14:50:00Z'), volume: '1' },
+      { symbol: 'KO', price: '59', time: new Date('2019-03-04T14:00:00Z'), volume: '1' },
+    ];
+    const latestKo = () => kit.pool.sql`select price::text, revision::text from market_data.latest_prices where symbol = 'KO'`;
+    const stored = () =>
+      kit.pool
+        .sql`select time from market_data.stock_prices where symbol = 'KO' and time = any(${batch.map((tick) => tick.time.toISOString())}::text[]::timestamptz[])`;
+    const before = await latestKo();
+    await expect(ingestTicks(broken, batch)).rejects.toThrow();
+    expect(await stored()).toHaveLength(0);
+    expect(await latestKo()).toEqual(before);
+    expect(await ingestTicks(deps(), batch)).toEqual({ accepted: 2, rejected: [] });
+    expect(await stored()).toHaveLength(2);
+  });
+
   it('answers 0 for no ticks and BAD_USER_INPUT above 5000', async () => {
     expect(await ingestTicks(deps(), [])).toEqual({ accepted: 0, rejected: [] });
     const many = Array.from({ length: 5001 }, () => ({ symbol: 'AAPL', price: '1', time: now }));

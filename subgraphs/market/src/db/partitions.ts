@@ -8,7 +8,17 @@ export type PartitionCache = Set<string>;
 
 export const createPartitionCache = (): PartitionCache => new Set();
 
-const monthOf = (time: Date) => time.toISOString().slice(0, 7);
+// YYYY-MM of the UTC month; from the UTC fields, not toISOString (called for every tick of a batch).
+const monthOf = (time: Date) => `${String(time.getUTCFullYear()).padStart(4, '0')}-${String(time.getUTCMonth() + 1).padStart(2, '0')}`;
+
+/**
+ * The monthly partition of `table` holding `time`, named as ensure_monthly_partitions names it
+ * (`<table>_yYYYYmMM`, UTC months).
+ */
+export function monthlyPartitionOf(table: TimeSeriesTable, time: Date): string {
+  const month = monthOf(time);
+  return `${table}_y${month.slice(0, 4)}m${month.slice(5, 7)}`;
+}
 
 /**
  * Makes sure every month touched by `times` has a partition of `table` before rows are inserted.
@@ -27,6 +37,7 @@ export async function ensureMonthlyPartitions(
   // One call per month present, never the whole span between them: a stray old tick must not
   // create every partition from its month to today.
   const starts = missing.map((month) => `${month}-01T00:00:00Z`);
-  await tx`select market_data.ensure_monthly_partitions(${table}, m::timestamptz, m::timestamptz) from unnest(${starts}::text[]) as m`;
+  // Sent at once (execute), so a caller may queue its next statements behind it on the same transaction.
+  await tx`select market_data.ensure_monthly_partitions(${table}, m::timestamptz, m::timestamptz) from unnest(${starts}::text[]) as m`.execute();
   return missing.map((month) => `${table}:${month}`);
 }

@@ -51,23 +51,23 @@ export interface ValidationRules {
   oldestAccepted?: Date | null;
 }
 
-function reasonToReject(tick: TickInput, universe: Universe, rules: ValidationRules): string | null {
+/** Why a tick is refused, or its price and volume as decimals (parsed once, for the check and for storage). */
+function checkTick(tick: TickInput, universe: Universe, rules: ValidationRules): { reason: string } | { price: D; volume: D | null } {
   const assetClass = universe.get(tick.symbol.toUpperCase());
-  if (!assetClass) return `Unknown symbol ${tick.symbol}`;
-  if (assetClass === 'CURRENCY') return `${tick.symbol} is a currency pair; FX rates are not ingested as ticks`;
+  if (!assetClass) return { reason: `Unknown symbol ${tick.symbol}` };
+  if (assetClass === 'CURRENCY') return { reason: `${tick.symbol} is a currency pair; FX rates are not ingested as ticks` };
   const price = decimalOrNull(tick.price);
-  if (!price) return 'Price is not a decimal number';
-  if (!price.gt(0)) return 'Price must be positive';
-  if (!(tick.time instanceof Date) || Number.isNaN(tick.time.getTime())) return 'Time is not a valid instant';
-  if (tick.time.getTime() > rules.now.getTime() + (rules.futureToleranceMs ?? FUTURE_TOLERANCE_MS)) return 'Time is in the future';
-  if (tick.time.getTime() < EARLIEST_TICK_MS) return 'Time is before 1970';
-  if (rules.oldestAccepted && tick.time.getTime() < rules.oldestAccepted.getTime()) return 'Time is older than the raw-tick retention period';
-  if (tick.volume != null) {
-    const volume = decimalOrNull(tick.volume);
-    if (!volume) return 'Volume is not a decimal number';
-    if (volume.isNeg()) return 'Volume must not be negative';
-  }
-  return null;
+  if (!price) return { reason: 'Price is not a decimal number' };
+  if (!price.gt(0)) return { reason: 'Price must be positive' };
+  if (!(tick.time instanceof Date) || Number.isNaN(tick.time.getTime())) return { reason: 'Time is not a valid instant' };
+  if (tick.time.getTime() > rules.now.getTime() + (rules.futureToleranceMs ?? FUTURE_TOLERANCE_MS)) return { reason: 'Time is in the future' };
+  if (tick.time.getTime() < EARLIEST_TICK_MS) return { reason: 'Time is before 1970' };
+  if (rules.oldestAccepted && tick.time.getTime() < rules.oldestAccepted.getTime()) return { reason: 'Time is older than the raw-tick retention period' };
+  if (tick.volume == null) return { price, volume: null };
+  const volume = decimalOrNull(tick.volume);
+  if (!volume) return { reason: 'Volume is not a decimal number' };
+  if (volume.isNeg()) return { reason: 'Volume must not be negative' };
+  return { price, volume };
 }
 
 /** Splits a batch into storable ticks and per-tick rejections; one bad tick never sinks the rest. */
@@ -75,18 +75,18 @@ export function validateTicks(ticks: readonly TickInput[], universe: Universe, r
   const valid: ValidTick[] = [];
   const rejected: TickRejection[] = [];
   ticks.forEach((tick, index) => {
-    const reason = reasonToReject(tick, universe, rules);
-    if (reason) {
-      rejected.push({ index, symbol: tick.symbol, reason });
+    const checked = checkTick(tick, universe, rules);
+    if ('reason' in checked) {
+      rejected.push({ index, symbol: tick.symbol, reason: checked.reason });
       return;
     }
     const symbol = tick.symbol.toUpperCase();
     valid.push({
       index,
       symbol,
-      price: (decimalOrNull(tick.price) as D).toFixed(),
+      price: checked.price.toFixed(),
       time: tick.time,
-      volume: tick.volume == null ? null : (decimalOrNull(tick.volume) as D).toFixed(),
+      volume: checked.volume === null ? null : checked.volume.toFixed(),
       series: universe.get(symbol) === 'INDEX' ? 'index' : 'stock',
     });
   });

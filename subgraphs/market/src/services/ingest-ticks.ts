@@ -4,10 +4,12 @@ import type { Sql } from '@nexanest/db';
 import type postgres from 'postgres';
 import { badInput } from '@nexanest/graphql';
 import type { LatestPriceCache, RevisedLatestPrice } from '../cache/latest-price-cache.ts';
-import { lockLatestPrices, saveLatestPrices } from '../db/latest-prices.ts';
-import { storeTicks, type TimeSeriesStorage } from '../db/store-ticks.ts';
-import { mergeLatestPrice, priceChange, utcDay, type LatestPriceState, type StoredTick } from '../domain/latest-price.ts';
-import { validateTicks, type TickInput, type TickRejection } from '../domain/tick-validation.ts';
+import { inPipelinedTransaction } from '../db/pipelined-transaction.ts';
+import type { TimeSeriesStorage } from '../db/store-ticks.ts';
+import { writeTickBatch } from '../db/write-tick-batch.ts';
+import { changePercentOf } from '../domain/change-percent.ts';
+import type { LatestPriceState, StoredTick } from '../domain/latest-price.ts';
+import { validateTicks, type TickInput, type TickRejection, type ValidTick } from '../domain/tick-validation.ts';
 
 export const MAX_TICKS_PER_CALL = 5000;
 
@@ -80,34 +82,31 @@ export async function ingestTicks(deps: IngestDeps, ticks: readonly TickInput[],
   const result: IngestResult = { accepted: valid.length, rejected };
   if (valid.length === 0 && !options.inTransaction) return result;
 
-  const { stored, latest, partitions } = await deps.sql.begin(async (tx) => {
-    const { stored, partitions } = await storeTicks(tx, deps.storage, valid);
-    const latest = await updateLatestPrices(tx, stored);
-    await options.inTransaction?.(tx, result);
-    return { stored, latest, partitions };
-  });
+  const { inTransaction } = options;
+  const publishing = options.publish !== false;
+  const { inserted, latest, partitions } = inTransaction
+    ? await deps.sql.begin(async (tx) => {
+        const write = await writeTickBatch(tx, deps.storage, valid, { listInserted: publishing });
+        await inTransaction(tx, result);
+        return write;
+      })
+    : await inPipelinedTransaction(deps.sql, (tx) => writeTickBatch(tx, deps.storage, valid, { listInserted: publishing }));
   for (const entry of partitions) deps.storage.partitions.add(entry);
 
-  await deps.latestPriceCache?.putMany([...latest].map(([symbol, state]) => ({ ...state, symbol })));
-  if (options.publish !== false) await publish(deps, stored, latest);
+  await deps.latestPriceCache?.putMany(latest);
+  if (publishing) await publish(deps, storedTicks(valid, inserted), new Map(latest.map((row) => [row.symbol, row])));
   return result;
 }
 
-/** Folds the stored ticks into latest_prices (row-locked: the caller holds the symbols' ingest locks). */
-async function updateLatestPrices(tx: postgres.TransactionSql, stored: readonly StoredTick[]): Promise<Map<string, LatestPriceState & { revision: number }>> {
-  const touched = [...new Set(stored.map((tick) => tick.symbol))].sort();
-  const merged = new Map<string, LatestPriceState>();
-  if (touched.length === 0) return new Map();
-  const existing = await lockLatestPrices(tx, touched);
-  for (const symbol of touched) {
-    const state = mergeLatestPrice(
-      existing.get(symbol) ?? null,
-      stored.filter((tick) => tick.symbol === symbol),
-    );
-    if (state) merged.set(symbol, state);
-  }
-  const revisions = await saveLatestPrices(tx, merged);
-  return new Map([...merged].map(([symbol, state]) => [symbol, { ...state, revision: revisions.get(symbol) ?? 0 }]));
+/** The inserted ticks as stored, in the order the insert reported them: instrument prices, then index levels (without volume). */
+function storedTicks(valid: readonly ValidTick[], inserted: readonly number[]): StoredTick[] {
+  const picked = inserted.map((index) => valid[index] as ValidTick);
+  return [...picked.filter((tick) => tick.series === 'stock'), ...picked.filter((tick) => tick.series === 'index')].map((tick) => ({
+    symbol: tick.symbol,
+    time: tick.time,
+    price: tick.price,
+    volume: tick.series === 'index' ? null : tick.volume,
+  }));
 }
 
 async function publish(deps: IngestDeps, stored: readonly StoredTick[], latest: ReadonlyMap<string, Omit<RevisedLatestPrice, 'symbol'>>): Promise<void> {
@@ -115,22 +114,22 @@ async function publish(deps: IngestDeps, stored: readonly StoredTick[], latest: 
   const ordered = [...stored].sort((a, b) => a.time.getTime() - b.time.getTime());
   // The ticks are stored: a bus failure must not fail the call (a retry would find them stored
   // and publish nothing). Subscribers miss them; the failure is logged.
-  const published = await Promise.allSettled(
-    ordered.map((tick) => deps.bus.publish(priceChannel(tick.symbol), JSON.stringify(publishedTick(tick, latest.get(tick.symbol))))),
+  const failures = await deps.bus.publishMany(
+    ordered.map((tick) => ({ channel: priceChannel(tick.symbol), message: JSON.stringify(publishedTick(tick, latest.get(tick.symbol))) })),
   );
-  const failures = published.filter((outcome) => outcome.status === 'rejected');
-  if (failures.length > 0)
-    deps.logger?.error({ err: (failures[0] as PromiseRejectedResult).reason, failed: failures.length }, 'stored ticks could not be published');
+  if (failures.length > 0) deps.logger?.error({ err: failures[0], failed: failures.length }, 'stored ticks could not be published');
 }
 
 function publishedTick(tick: StoredTick, latest: LatestPriceState | undefined): PublishedTick {
-  const sameDay = latest && latest.day === utcDay(tick.time);
+  const time = tick.time.toISOString();
+  // The UTC day of the tick is its ISO time's date (utcDay), taken from the string made anyway.
+  const sameDay = latest && latest.day === time.slice(0, 10);
   return {
     symbol: tick.symbol,
     price: tick.price,
-    time: tick.time.toISOString(),
+    time,
     volume: tick.volume,
-    changePercent: sameDay ? priceChange(tick.price, latest.prevClose).changePercent : null,
+    changePercent: sameDay ? changePercentOf(tick.price, latest.prevClose) : null,
   };
 }
 
