@@ -23,9 +23,8 @@ export interface SubgraphFetcherOptions {
 /**
  * HTTP to the subgraphs over undici's `request` and one keep-alive pool per origin, instead of the
  * global `fetch`: no WHATWG streams, and the timeout is undici's own timer (headers, then body), not
- * an AbortSignal.timeout whose timer (and the request it references) lives for the whole timeout
- * after the answer came. The body is read whole before the response is handed on, so the
- * connection goes back to the pool at once.
+ * an AbortSignal.timeout per fetch (a timer of its own, which outlives the answer). The body is
+ * read whole before the response is handed on, so the connection goes back to the pool at once.
  */
 export function createSubgraphFetcher(options: SubgraphFetcherOptions) {
   const agent = new Agent({
