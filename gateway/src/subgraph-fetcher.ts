@@ -56,7 +56,4 @@ export function createSubgraphFetcher(options: SubgraphFetcherOptions) {
 }
 
 /** Whether a failed subgraph call gave up waiting (undici's headers or body timeout). */
-export const isSubgraphTimeout = (error: unknown): boolean =>
-  error instanceof errors.HeadersTimeoutError ||
-  error instanceof errors.BodyTimeoutError ||
-  (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+export const isSubgraphTimeout = (error: unknown): boolean => error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError;
