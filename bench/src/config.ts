@@ -9,6 +9,13 @@ export const settings = {
   durationSeconds: num('BENCH_DURATION', 10),
   warmupSeconds: num('BENCH_WARMUP', 3),
   connections: (process.env.BENCH_CONNECTIONS ?? '16,64').split(',').map(Number),
+  /**
+   * Rounds of scenario 1 at one worker: every gateway is measured once per round, in an order
+   * rotated from round to round, and RESULTS.md reports medians over the rounds (report-gateways.ts).
+   */
+  rounds: num('BENCH_ROUNDS', 3),
+  /** Rounds at all cores (one by default: the targets are judged at one worker). */
+  allCoresRounds: num('BENCH_ALL_CORES_ROUNDS', 1),
   /** "All cores": one worker per core the machine reports. */
   allCores: num('BENCH_ALL_CORES', cpus().length),
   users: num('BENCH_USERS', 1000),

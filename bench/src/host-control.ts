@@ -14,7 +14,8 @@ export interface Host {
 /** Forks host.ts (the five subgraphs) and waits until they listen. */
 export async function startHost(input: HostInput): Promise<Host> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./host.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_HOST_PROFILE=DIR: the subgraphs under `--cpu-prof`, to see where their CPU goes.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_HOST_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_HOST_PROFILE] : [])],
     env: { ...process.env, BENCH_HOST_INPUT: JSON.stringify(input) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

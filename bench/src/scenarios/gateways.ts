@@ -16,6 +16,8 @@ import { mintTokens } from '../tokens.ts';
 export interface GatewayCase extends LoadResult {
   gateway: GatewayName;
   workers: number;
+  /** Which round of the scenario (0-based); every gateway is measured once per round. */
+  round: number;
   operation: OperationName;
   connections: number;
   peakRssMb: number;
@@ -25,6 +27,8 @@ export interface GatewayCase extends LoadResult {
 }
 
 export interface GatewaysResult {
+  /** Rounds run per worker count. */
+  rounds: Record<number, number>;
   cases: GatewayCase[];
   /** Per gateway: whether its answers equal our gateway's for the checked users. */
   sameAnswers: Record<string, string>;
@@ -36,6 +40,7 @@ export interface GatewaysResult {
 /** One request at a time: the gateway's own CPU per request and the latency, unaffected by queueing. */
 export interface SequentialProbe {
   gateway: GatewayName;
+  round: number;
   operation: OperationName;
   requests: number;
   medianMs: number;
@@ -94,6 +99,12 @@ const firstError = (answers: string[]) => {
   return '';
 };
 
+/** The gateways of this run in round `round`'s order: rotated by one place per round, so none is always measured first or last. */
+export function roundOrder<T>(gateways: readonly T[], round: number): T[] {
+  const shift = gateways.length === 0 ? 0 : round % gateways.length;
+  return [...gateways.slice(shift), ...gateways.slice(0, shift)];
+}
+
 export async function runGatewayScenario(
   users: BenchUser[],
   subgraphs: Subgraphs,
@@ -101,89 +112,124 @@ export async function runGatewayScenario(
   log: (line: string) => void,
 ): Promise<GatewaysResult> {
   const tokens = await mintTokens(users);
-  const cases: GatewayCase[] = [];
-  const sequential: SequentialProbe[] = [];
-  const sameAnswers: Record<string, string> = {};
-  let warmed = false;
-  const commands: Record<string, string> = {};
-  let reference: string[] | null = null;
-  const answersOf = async (url: string) => {
-    const answers: string[] = [];
-    for (let i = 0; i < CHECKED_USERS; i++) {
-      for (const op of OPERATIONS) answers.push(JSON.stringify(await post(url, bodyFor(op, users[i] as BenchUser), tokens[i])));
-    }
-    return answers;
-  };
-  for (const gateway of GATEWAYS) {
-    const only = process.env.BENCH_GATEWAYS?.split(',');
-    if (only && !only.includes(gateway.name)) continue;
-    const workerCounts = gateway.clusters && settings.allCores > 1 ? [1, settings.allCores] : [1];
-    for (const workers of workerCounts) {
-      const running = await startGateway(gateway.name, workers, subgraphs, supergraphPath);
-      commands[`${gateway.name} x${workers}`] = running.command;
-      try {
-        await waitUntilAnswering(running, async () => {
-          const answer = await post(running.url, bodyFor('Dashboard', users[0] as BenchUser), tokens[0]);
-          // Ready once it answers with data; wrong answers (errors) are recorded by the check below.
-          return answer.data && (answer.data as { me?: unknown }).me ? null : JSON.stringify(answer.errors ?? answer).slice(0, 1500);
-        });
-        if (!warmed) {
-          const warm = await warmSubgraphs(running.url, users, tokens);
-          warmed = true;
-          log(`  subgraphs warmed through ${gateway.name}: ${warm.requests} requests (${warm.failed} with errors) in ${warm.seconds.toFixed(0)} s`);
-        }
-        const answers = await answersOf(running.url);
-        reference ??= answers;
-        const differing = answers.filter((answer, i) => answer !== reference?.[i]).length;
-        const withErrors = answers.filter((answer) => answer.includes('"errors"')).length;
-        sameAnswers[`${gateway.name} x${workers}`] =
-          differing === 0 && withErrors === 0 ? 'identical' : `${differing} of ${answers.length} differ, ${withErrors} with errors${firstError(answers)}`;
-        for (const operation of OPERATIONS) {
-          const request = (i: number) => {
-            const u = i % users.length;
-            return { token: tokens[u] as string, body: bodyFor(operation, users[u] as BenchUser, Math.floor(i / users.length)) };
-          };
-          // Warm-up: JIT, query-plan caches, connection pools; not measured.
-          await runLoad({ url: running.url, connections: settings.connections[0] ?? 16, seconds: settings.warmupSeconds, request });
-          if (workers === 1) {
-            const probe = await sequentialProbe(running.url, running.proc.pid, request);
-            sequential.push({ gateway: gateway.name, operation, ...probe });
-            log(
-              `${gateway.name.padEnd(12)} x1 ${operation.padEnd(15)} sequential: ${probe.medianMs.toFixed(0)} ms median, ${probe.cpuMsPerRequest.toFixed(2)} CPU ms/req`,
-            );
-          }
-          for (const connections of settings.connections) {
-            const stop = sampleGroup(running.proc.pid);
-            const result = await runLoad({ url: running.url, connections, seconds: settings.durationSeconds, request });
-            const usage = stop();
-            const load = loadavg()[0] ?? 0;
-            const row: GatewayCase = {
-              gateway: gateway.name,
-              workers,
-              operation,
-              connections,
-              ...result,
-              peakRssMb: usage.peakRss / 1024 / 1024,
-              cpuMsPerRequest: (usage.cpuSeconds * 1000) / Math.max(1, result.requests),
-              loadAverage: load,
-            };
-            cases.push(row);
-            log(
-              `${gateway.name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${result.rps.toFixed(1)} p50=${result.p50} p99=${result.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms load=${load.toFixed(1)} errors=${result.errors + result.non2xx + result.graphqlErrors}`,
-            );
-            for (const [kind, count] of Object.entries(result.graphqlErrorKinds)) log(`  ${count} x ${kind}`);
-          }
-        }
-      } finally {
-        await running.proc.stop();
-      }
+  const only = process.env.BENCH_GATEWAYS?.split(',');
+  const selected = GATEWAYS.filter((g) => !only || only.includes(g.name));
+  const result: GatewaysResult = { rounds: {}, cases: [], sequential: [], sameAnswers: {}, commands: {} };
+  const state: MeasureState = { warmed: false, reference: null };
+  const workerCounts = settings.allCores > 1 ? [1, settings.allCores] : [1];
+  for (const workers of workerCounts) {
+    const rounds = Math.max(1, workers === 1 ? settings.rounds : settings.allCoresRounds);
+    result.rounds[workers] = rounds;
+    for (let round = 0; round < rounds; round++) {
+      const order = roundOrder(
+        selected.filter((g) => workers === 1 || g.clusters),
+        round,
+      );
+      log(`  x${workers} round ${round + 1} of ${rounds}: ${order.map((g) => g.name).join(', ')}`);
+      for (const gateway of order)
+        await measureGateway({ name: gateway.name, workers, round }, { users, tokens, subgraphs, supergraphPath, log }, state, result);
     }
   }
   // BENCH_PROFILE: which gateway runs under --cpu-prof (ours unless told; 0 for none).
   const profiled = process.env.BENCH_PROFILE ?? 'nexanest';
-  const profile =
+  result.profile =
     profiled === '0' ? null : await profileGateway(profiled === 'apollo-stock' ? 'apollo-stock' : 'nexanest', users, tokens, subgraphs, supergraphPath, log);
-  return { cases, sequential, sameAnswers, commands, profile };
+  return result;
+}
+
+interface MeasureInput {
+  users: BenchUser[];
+  tokens: string[];
+  subgraphs: Subgraphs;
+  supergraphPath: string;
+  log: (line: string) => void;
+}
+
+/** What carries from one gateway's measurement to the next: the warm pass is done once, answers compare with the first gateway's. */
+interface MeasureState {
+  warmed: boolean;
+  reference: string[] | null;
+}
+
+/** Starts one gateway, checks its answers, measures both operations at every concurrency, and stops it. */
+async function measureGateway(
+  which: { name: GatewayName; workers: number; round: number },
+  input: MeasureInput,
+  state: MeasureState,
+  result: GatewaysResult,
+): Promise<void> {
+  const { users, tokens, log } = input;
+  const { name, workers, round } = which;
+  const key = `${name} x${workers}`;
+  const running = await startGateway(name, workers, input.subgraphs, input.supergraphPath);
+  result.commands[key] = running.command;
+  try {
+    await waitUntilAnswering(running, async () => {
+      const answer = await post(running.url, bodyFor('Dashboard', users[0] as BenchUser), tokens[0]);
+      // Ready once it answers with data; wrong answers (errors) are recorded by the check below.
+      return answer.data && (answer.data as { me?: unknown }).me ? null : JSON.stringify(answer.errors ?? answer).slice(0, 1500);
+    });
+    if (!state.warmed) {
+      const warm = await warmSubgraphs(running.url, users, tokens);
+      state.warmed = true;
+      log(`  subgraphs warmed through ${name}: ${warm.requests} requests (${warm.failed} with errors) in ${warm.seconds.toFixed(0)} s`);
+    }
+    const answers = await answersOf(running.url, users, tokens);
+    state.reference ??= answers;
+    const differing = answers.filter((answer, i) => answer !== state.reference?.[i]).length;
+    const withErrors = answers.filter((answer) => answer.includes('"errors"')).length;
+    // A gateway that answered differently in any round keeps that finding.
+    if ((result.sameAnswers[key] ?? 'identical') === 'identical') {
+      result.sameAnswers[key] =
+        differing === 0 && withErrors === 0 ? 'identical' : `${differing} of ${answers.length} differ, ${withErrors} with errors${firstError(answers)}`;
+    }
+    for (const operation of OPERATIONS) {
+      const request = (i: number) => {
+        const u = i % users.length;
+        return { token: tokens[u] as string, body: bodyFor(operation, users[u] as BenchUser, Math.floor(i / users.length)) };
+      };
+      // Warm-up: JIT, query-plan caches, connection pools; not measured.
+      await runLoad({ url: running.url, connections: settings.connections[0] ?? 16, seconds: settings.warmupSeconds, request });
+      if (workers === 1) {
+        const probe = await sequentialProbe(running.url, running.proc.pid, request);
+        result.sequential.push({ gateway: name, operation, round, ...probe });
+        log(`${name.padEnd(12)} x1 ${operation.padEnd(15)} sequential: ${probe.medianMs.toFixed(0)} ms median, ${probe.cpuMsPerRequest.toFixed(2)} CPU ms/req`);
+      }
+      for (const connections of settings.connections) {
+        const stop = sampleGroup(running.proc.pid);
+        const load = await runLoad({ url: running.url, connections, seconds: settings.durationSeconds, request });
+        const usage = stop();
+        const loadAverage = loadavg()[0] ?? 0;
+        const row: GatewayCase = {
+          gateway: name,
+          workers,
+          round,
+          operation,
+          connections,
+          ...load,
+          peakRssMb: usage.peakRss / 1024 / 1024,
+          cpuMsPerRequest: (usage.cpuSeconds * 1000) / Math.max(1, load.requests),
+          loadAverage,
+        };
+        result.cases.push(row);
+        log(
+          `${name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${load.rps.toFixed(1)} p50=${load.p50} p99=${load.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms load=${loadAverage.toFixed(1)} errors=${load.errors + load.non2xx + load.graphqlErrors}`,
+        );
+        for (const [kind, count] of Object.entries(load.graphqlErrorKinds)) log(`  ${count} x ${kind}`);
+      }
+    }
+  } finally {
+    await running.proc.stop();
+  }
+}
+
+/** Dashboard and PortfolioDetail of the first users, as JSON, to compare gateways' answers. */
+async function answersOf(url: string, users: BenchUser[], tokens: string[]): Promise<string[]> {
+  const answers: string[] = [];
+  for (let i = 0; i < CHECKED_USERS; i++) {
+    for (const op of OPERATIONS) answers.push(JSON.stringify(await post(url, bodyFor(op, users[i] as BenchUser), tokens[i])));
+  }
+  return answers;
 }
 
 /** A gateway again (ours, or the stock one to compare), under `node --cpu-prof`, with the Dashboard load at the first connection count. */
