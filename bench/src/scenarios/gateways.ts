@@ -113,7 +113,7 @@ export async function runGatewayScenario(
 ): Promise<GatewaysResult> {
   const tokens = await mintTokens(users);
   const only = process.env.BENCH_GATEWAYS?.split(',');
-  const selected = GATEWAYS.filter((g) => !only || only.includes(g.name));
+  const selected = GATEWAYS.filter((g) => (only ? only.includes(g.name) : !g.optional));
   const result: GatewaysResult = { rounds: {}, cases: [], sequential: [], sameAnswers: {}, commands: {} };
   const state: MeasureState = { warmed: false, reference: null };
   const workerCounts = settings.allCores > 1 ? [1, settings.allCores] : [1];
