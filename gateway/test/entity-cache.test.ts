@@ -83,7 +83,7 @@ describe('the entity cache', () => {
   it("keys entities by the fetch's other variables too, and hands out copies nobody can change", async () => {
     const { sent, fetch } = setUp();
     const change = (answer: FetchResult) => {
-      const [first] = answer.data?._entities as { name: string }[];
+      const first = (answer.data?._entities as { name: string }[] | undefined)?.[0];
       if (first) first.name = 'changed by a caller';
     };
     change(await fetch(['AAPL'], { day: '2026-12-01' }));
