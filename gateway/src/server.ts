@@ -58,7 +58,13 @@ export function createGatewayServer(options: GatewayOptions) {
   });
   const entityCache =
     (options.entityCache ?? true)
-      ? createEntityCache({ policy: createCachePolicy(options.supergraphSdl), onLookup: (subgraph, outcome) => lookups.inc({ subgraph, outcome }) })
+      ? createEntityCache({
+          policy: createCachePolicy(options.supergraphSdl),
+          onLookup: (subgraph, counts) => {
+            lookups.inc({ subgraph, outcome: 'hit' }, counts.hit);
+            lookups.inc({ subgraph, outcome: 'miss' }, counts.miss);
+          },
+        })
       : undefined;
   const subgraphUrls = { ...routingUrls(options.supergraphSdl), ...options.urlOverrides };
   const http = createSubgraphFetcher({ timeoutMs: options.upstreamTimeoutMs });

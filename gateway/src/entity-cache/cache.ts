@@ -9,8 +9,8 @@ export interface EntityCacheOptions {
   maxEntries?: number;
   /** Milliseconds clock for expiry (tests pass their own); performance.now when omitted. */
   now?: () => number;
-  /** Called once per representation looked up. */
-  onLookup?: (subgraph: string, outcome: 'hit' | 'miss') => void;
+  /** Called once per cacheable fetch with how many of its representations were held and how many not. */
+  onLookup?: (subgraph: string, counts: { hit: number; miss: number }) => void;
 }
 
 type GraphQLErrors = NonNullable<FetchResult['errors']>;
@@ -62,13 +62,20 @@ export function createEntityCache(options: EntityCacheOptions) {
       const prefix = `${subgraph}\n${fetch.query}\n${canonicalJson(others)}\n`;
       const entities: unknown[] = new Array(representations.length).fill(null);
       const missing = new Map<string, number[]>();
+      let hit = 0;
       representations.forEach((representation, index) => {
         const key = prefix + canonicalJson(representation);
         const held = store.get(key);
-        options.onLookup?.(subgraph, held === undefined ? 'miss' : 'hit');
-        if (held !== undefined) entities[index] = JSON.parse(held);
-        else missing.set(key, [...(missing.get(key) ?? []), index]);
+        if (held !== undefined) {
+          entities[index] = JSON.parse(held);
+          hit++;
+        } else {
+          const indices = missing.get(key);
+          if (indices) indices.push(index);
+          else missing.set(key, [index]);
+        }
       });
+      options.onLookup?.(subgraph, { hit, miss: representations.length - hit });
       if (missing.size === 0) return { data: { _entities: entities } };
 
       const keys = [...missing.keys()];
