@@ -2,6 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { Histogram } from 'prom-client';
 import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, currentRequestId, IDENTITY_HEADER, REQUEST_ID_HEADER, signClientIp } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
+import type { EntityCache } from './entity-cache/cache.ts';
 import { createFetchBatcher } from './fetch-batching.ts';
 import { createSubgraphFetcher, isSubgraphTimeout, type SubgraphFetcher } from './subgraph-fetcher.ts';
 
@@ -28,6 +29,8 @@ export interface SubgraphDataSourceOptions {
   fetcher?: SubgraphFetcher;
   /** Send an operation's parallel query fetches to this subgraph as one request (fetch-batching.ts). */
   batching?: boolean;
+  /** Answers public `_entities` fetches of incoming queries from memory while their cache hints allow (entity-cache/). */
+  entityCache?: EntityCache;
 }
 
 /**
@@ -39,6 +42,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
   private readonly identitySecret: string;
   private readonly fetchDuration?: Histogram<'subgraph' | 'outcome'>;
   private readonly batcher: ReturnType<typeof createFetchBatcher<ProcessOptions>> | null;
+  private readonly entityCache?: EntityCache;
 
   constructor(
     readonly serviceName: string,
@@ -54,6 +58,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     });
     this.identitySecret = options.identitySecret;
     this.fetchDuration = options.fetchDuration;
+    this.entityCache = options.entityCache;
     this.batcher = options.batching
       ? createFetchBatcher<ProcessOptions>((fetch, carrier) => {
           const { operationName: _planned, ...request } = carrier.request;
@@ -75,6 +80,22 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
   }
 
   override async process(options: ProcessOptions): Promise<Response> {
+    const { query, variables } = options.request;
+    // Only fetches of an incoming query are cached: not a mutation's (its caller expects what it
+    // changed) nor a subscription event's (the live path; its context has no operation).
+    const incomingQuery = 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'query';
+    const maxAge = this.entityCache && incomingQuery && query ? this.entityCache.maxAgeFor(query) : 0;
+    if (this.entityCache && query && maxAge > 0) {
+      const answer = await this.entityCache.fetch(this.serviceName, { query, variables }, maxAge, (fetch) =>
+        this.dispatch({ ...options, request: { ...options.request, variables: fetch.variables } }),
+      );
+      return answer as Response;
+    }
+    return this.dispatch(options);
+  }
+
+  /** The fetch as planned, or with the representations the entity cache could not answer. */
+  private async dispatch(options: ProcessOptions): Promise<Response> {
     const { query, variables } = options.request;
     // Only fetches of an incoming operation (not health checks) are batched.
     const incoming = 'incomingRequestContext' in options;

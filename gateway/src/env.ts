@@ -57,6 +57,11 @@ export const gatewayEnvSchema = baseEnvSchema
     GATEWAY_PLAYGROUND: z.enum(['on', 'off']).optional(),
     /** An operation's parallel query fetches to one subgraph go as one HTTP request (gateway/src/fetch-batching.ts). */
     GATEWAY_FETCH_BATCHING: z.enum(['on', 'off']).default('on'),
+    /**
+     * Public entities (every field selected hinted with @cacheControl in the supergraph) answered from
+     * memory for their maxAge, e.g. an instrument's latest price for 2 s (gateway/src/entity-cache/).
+     */
+    GATEWAY_ENTITY_CACHE: z.enum(['on', 'off']).default('on'),
   })
   // Production names every subgraph: the supergraph's routing URLs are local development addresses.
   .superRefine(productionGuard(['AUTH_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL', 'MARKET_SUBGRAPH_URL', 'ANALYTICS_SUBGRAPH_URL', 'NOTIFICATIONS_SUBGRAPH_URL']));

@@ -2,9 +2,12 @@ import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { Counter } from 'prom-client';
 import { createServiceMetrics, type Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
+import { createEntityCache } from './entity-cache/cache.ts';
+import { createCachePolicy } from './entity-cache/policy.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { operationGuardPlugin } from './operation-guard.ts';
 import { createGatewayFormatError } from './format-error.ts';
@@ -27,6 +30,11 @@ export interface GatewayOptions {
   apqCacheBytes?: number;
   /** An operation's parallel query fetches to one subgraph go as one request (fetch-batching.ts); on when omitted. */
   fetchBatching?: boolean;
+  /**
+   * Public entities (those whose whole selection carries `@cacheControl` hints in the supergraph)
+   * are answered from memory for their maxAge (entity-cache/); on when omitted.
+   */
+  entityCache?: boolean;
 }
 
 const DEFAULT_APQ_CACHE_BYTES = 8 * 1024 * 1024;
@@ -42,6 +50,22 @@ export function createGatewayServer(options: GatewayOptions) {
     'subgraph',
     'outcome',
   ]);
+  const lookups = new Counter({
+    name: 'gateway_entity_cache_lookups_total',
+    help: 'Representations of cacheable _entities fetches looked up in the entity cache, by subgraph and outcome (hit or miss).',
+    labelNames: ['subgraph', 'outcome'],
+    registers: [metrics.registry],
+  });
+  const entityCache =
+    (options.entityCache ?? true)
+      ? createEntityCache({
+          policy: createCachePolicy(options.supergraphSdl),
+          onLookup: (subgraph, counts) => {
+            lookups.inc({ subgraph, outcome: 'hit' }, counts.hit);
+            lookups.inc({ subgraph, outcome: 'miss' }, counts.miss);
+          },
+        })
+      : undefined;
   const subgraphUrls = { ...routingUrls(options.supergraphSdl), ...options.urlOverrides };
   const http = createSubgraphFetcher({ timeoutMs: options.upstreamTimeoutMs });
   const serviceMap: ServiceMap = Object.fromEntries(
@@ -53,6 +77,7 @@ export function createGatewayServer(options: GatewayOptions) {
         fetchDuration,
         fetcher: http.fetcher,
         batching: options.fetchBatching ?? true,
+        entityCache,
       }),
     ]),
   );

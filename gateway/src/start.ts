@@ -38,6 +38,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
     limits: queryLimitsFrom(env),
     apqCacheBytes: env.APQ_CACHE_BYTES,
     fetchBatching: env.GATEWAY_FETCH_BATCHING === 'on',
+    entityCache: env.GATEWAY_ENTITY_CACHE === 'on',
   });
   // Revocations are read from Redis DB 2, or shared in-process with auth in single-process mode.
   const ownRevocations = options.sessionRevocations ? null : createSessionRevocations({ redisUrl: redisTarget(env), namespace: env.NEXANEST_NAMESPACE });
