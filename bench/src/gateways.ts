@@ -8,12 +8,14 @@ import { freePort, startProc, type Proc } from './procs.ts';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH = fileURLToPath(new URL('../', import.meta.url));
 
-export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'apollo-stock' | 'hive' | 'hive-router';
+export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'nexanest-no-entity-cache' | 'apollo-stock' | 'hive' | 'hive-router';
 /** `optional`: measured only when BENCH_GATEWAYS names it. */
 export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; optional?: boolean }[] = [
   { name: 'nexanest', label: 'NexaNest gateway', clusters: true },
   // Ours without the heap budget of the Docker files: what the budget costs or saves, paired round by round.
-  { name: 'nexanest-unbudgeted', label: 'NexaNest gateway, no heap budget', clusters: true, optional: true },
+  { name: 'nexanest-unbudgeted', label: 'NexaNest gateway, no heap budget', clusters: false, optional: true },
+  // Ours with its entity cache off (GATEWAY_ENTITY_CACHE=off): what the cache of public entities pays.
+  { name: 'nexanest-no-entity-cache', label: 'NexaNest gateway, entity cache off', clusters: false, optional: true },
   { name: 'apollo-stock', label: 'stock @apollo/gateway', clusters: true },
   { name: 'hive', label: 'Hive Gateway', clusters: true },
   { name: 'hive-router', label: 'Hive Gateway --hive-router-runtime', clusters: true },
@@ -52,10 +54,11 @@ export async function startGateway(
   const node = process.execPath;
   let args: string[];
   let cwd = BENCH;
-  if (name === 'nexanest' || name === 'nexanest-unbudgeted') {
+  if (name.startsWith('nexanest')) {
     cwd = ROOT;
     // As the Docker files run it: a heap budget of 256 MB (README, "Each service can also run as its own process").
-    const budget = name === 'nexanest' ? ['--max-old-space-size=256'] : [];
+    const budget = name === 'nexanest-unbudgeted' ? [] : ['--max-old-space-size=256'];
+    if (name === 'nexanest-no-entity-cache') env.GATEWAY_ENTITY_CACHE = 'off';
     args = [...nodeArgs, ...budget, '--import', 'tsx', 'gateway/src/main.ts'];
     Object.assign(env, {
       GATEWAY_PORT: String(port),
@@ -85,7 +88,11 @@ export async function startGateway(
   }
   const proc = startProc(node, args, { cwd, env });
   const url = `http://127.0.0.1:${port}/graphql`;
-  const workersEnv = name.startsWith('nexanest') ? `GATEWAY_WORKERS=${workers} ` : name === 'apollo-stock' ? `WORKERS=${workers} ` : '';
+  const workersEnv = name.startsWith('nexanest')
+    ? `${env.GATEWAY_ENTITY_CACHE ? 'GATEWAY_ENTITY_CACHE=off ' : ''}GATEWAY_WORKERS=${workers} `
+    : name === 'apollo-stock'
+      ? `WORKERS=${workers} `
+      : '';
   return { url, proc, command: `(cd ${cwd === ROOT ? '.' : 'bench'} && ${workersEnv}node ${args.join(' ')})` };
 }
 
