@@ -1,4 +1,5 @@
 import type { ConstDirectiveNode, DefinitionNode, FieldDefinitionNode, InputValueDefinitionNode, StringValueNode } from 'graphql';
+import { lintCacheHints } from './cache-hints.ts';
 import { graphql } from './graphql-runtime.ts';
 
 /** One rule broken at one schema coordinate of one subgraph. */
@@ -6,7 +7,7 @@ export interface LintFinding {
   subgraph: string;
   /** Schema coordinate, e.g. `Portfolio`, `Portfolio.name`, `Query.portfolio(id:)`, `Role.ADMIN`. */
   coordinate: string;
-  rule: 'description' | 'naming' | 'deprecation-reason' | 'syntax';
+  rule: 'description' | 'naming' | 'deprecation-reason' | 'syntax' | 'cache-hint';
   message: string;
   line?: number;
 }
@@ -118,7 +119,7 @@ export function lintSubgraphSdl(subgraph: string, sdl: string, options: LintOpti
   return findings;
 }
 
-/** Lints every subgraph; findings in the order the subgraphs and their definitions come. */
+/** Lints every subgraph (findings in the order the subgraphs and their definitions come), then the cache hints across them. */
 export function lintSubgraphs(subgraphs: readonly { name: string; sdl: string }[], options: LintOptions = {}): LintFinding[] {
-  return subgraphs.flatMap(({ name, sdl }) => lintSubgraphSdl(name, sdl, options));
+  return [...subgraphs.flatMap(({ name, sdl }) => lintSubgraphSdl(name, sdl, options)), ...lintCacheHints(subgraphs)];
 }
