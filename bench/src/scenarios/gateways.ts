@@ -111,7 +111,6 @@ export async function runGatewayScenario(
   supergraphPath: string,
   log: (line: string) => void,
 ): Promise<GatewaysResult> {
-  const tokens = await mintTokens(users);
   const only = process.env.BENCH_GATEWAYS?.split(',');
   const selected = GATEWAYS.filter((g) => (only ? only.includes(g.name) : !g.optional));
   const result: GatewaysResult = { rounds: {}, cases: [], sequential: [], sameAnswers: {}, commands: {} };
@@ -126,14 +125,19 @@ export async function runGatewayScenario(
         round,
       );
       log(`  x${workers} round ${round + 1} of ${rounds}: ${order.map((g) => g.name).join(', ')}`);
-      for (const gateway of order)
-        await measureGateway({ name: gateway.name, workers, round }, { users, tokens, subgraphs, supergraphPath, log }, state, result);
+      for (const gateway of order) {
+        // Access tokens live 15 minutes and a run of rounds lasts longer: fresh ones for every gateway.
+        const fresh = await mintTokens(users);
+        await measureGateway({ name: gateway.name, workers, round }, { users, tokens: fresh, subgraphs, supergraphPath, log }, state, result);
+      }
     }
   }
   // BENCH_PROFILE: which gateway runs under --cpu-prof (ours unless told; 0 for none).
   const profiled = process.env.BENCH_PROFILE ?? 'nexanest';
   result.profile =
-    profiled === '0' ? null : await profileGateway(profiled === 'apollo-stock' ? 'apollo-stock' : 'nexanest', users, tokens, subgraphs, supergraphPath, log);
+    profiled === '0'
+      ? null
+      : await profileGateway(profiled === 'apollo-stock' ? 'apollo-stock' : 'nexanest', users, await mintTokens(users), subgraphs, supergraphPath, log);
   return result;
 }
 
