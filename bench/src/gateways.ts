@@ -57,7 +57,9 @@ export async function startGateway(
   if (name.startsWith('nexanest')) {
     cwd = ROOT;
     // As the Docker files run it: a heap budget of 256 MB (README, "Each service can also run as its own process").
-    const budget = name === 'nexanest-unbudgeted' ? [] : ['--max-old-space-size=256'];
+    // BENCH_HEAP_FLAGS: other V8 heap flags for ours, to try a budget before it goes into the Docker files.
+    const heapFlags = (process.env.BENCH_HEAP_FLAGS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
+    const budget = name === 'nexanest-unbudgeted' ? [] : heapFlags;
     if (name === 'nexanest-no-entity-cache') env.GATEWAY_ENTITY_CACHE = 'off';
     args = [...nodeArgs, ...budget, '--import', 'tsx', 'gateway/src/main.ts'];
     Object.assign(env, {
