@@ -23,6 +23,8 @@ export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; op
 
 export interface Subgraphs {
   services: Record<string, string>;
+  /** The subgraphs' process, for the CPU they spend per request. */
+  pid?: number;
   redisUrl: string;
   namespace: string;
 }

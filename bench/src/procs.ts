@@ -108,3 +108,32 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** CPU seconds (user + system, all threads) of the processes `pick` selects by pid and command name, now. */
+export function cpuOfProcesses(pick: (pid: number, command: string) => boolean): number {
+  let cpu = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      if (!pick(Number(entry), command)) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+    } catch {}
+  }
+  return cpu;
+}
+
+/**
+ * CPU seconds of what a gateway's load costs outside the gateway: the subgraphs' process, PostgreSQL
+ * (every `postgres` process) and Redis. A backend that exits mid-case takes its time with it; the
+ * subgraphs' pools keep theirs open, so that is rare.
+ */
+export function backendCpu(subgraphsPid: number | undefined) {
+  return {
+    subgraphs: subgraphsPid ? cpuOfProcesses((pid) => pid === subgraphsPid) : 0,
+    postgres: cpuOfProcesses((_, command) => command === 'postgres'),
+    redis: cpuOfProcesses((_, command) => command.startsWith('redis-server')),
+  };
+}

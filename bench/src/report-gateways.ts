@@ -57,6 +57,7 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings, origi
     '',
     '</details>',
     '',
+    ...backendTable(summaries, label),
     '### One request at a time (one worker each)',
     '',
     "The same operations sent one by one (different users), after the warm-up: the median latency and the gateway's own CPU per request. On a",
@@ -118,6 +119,28 @@ export function gatewaySection(result: GatewaysResult, s: typeof Settings, origi
     );
   }
   return lines;
+}
+
+/** Where each gateway's load spends CPU on the whole machine, per answered request (medians over rounds). */
+function backendTable(summaries: CaseSummary[], label: (name: string) => string): string[] {
+  const rows = summaries.filter((c) => c.backend);
+  if (rows.length === 0) return [];
+  return [
+    '### CPU per request on the whole machine',
+    '',
+    "CPU ms per answered request, median over the rounds: the gateway's process group, the subgraphs' process, PostgreSQL (every",
+    '`postgres` process) and Redis, read from /proc before and after each case. The load generator and the rest of the machine are not counted.',
+    'What a gateway asks of the subgraphs (how many requests, how many entities) shows in the three columns after its own.',
+    '',
+    '| gateway | workers | operation | conn | gateway | subgraphs | PostgreSQL | Redis | sum |',
+    '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((c) => {
+      const b = c.backend as NonNullable<CaseSummary['backend']>;
+      const sum = c.cpuMsPerRequest + b.subgraphs + b.postgres + b.redis;
+      return `| ${label(c.gateway)} | ${c.workers} | ${c.operation} | ${c.connections} | ${c.cpuMsPerRequest.toFixed(1)} | ${b.subgraphs.toFixed(1)} | ${b.postgres.toFixed(1)} | ${b.redis.toFixed(1)} | ${sum.toFixed(1)} |`;
+    }),
+    '',
+  ];
 }
 
 /** The sequential probes, one row per gateway and operation: medians over the rounds. */

@@ -27,6 +27,8 @@ export interface CaseSummary {
   /** The highest peak RSS of any round: the target is a ceiling. */
   peakRssMb: number;
   cpuMsPerRequest: number;
+  /** Medians of the CPU ms per request spent outside the gateway (absent in runs before they were measured). */
+  backend?: { subgraphs: number; postgres: number; redis: number };
   requests: number;
   errors: number;
 }
@@ -53,10 +55,21 @@ export function summariseCases(cases: readonly GatewayCase[]): CaseSummary[] {
       p99: median(group.map((c) => c.p99)),
       peakRssMb: Math.max(...group.map((c) => c.peakRssMb)),
       cpuMsPerRequest: median(group.map((c) => c.cpuMsPerRequest)),
+      backend: backendMedians(group),
       requests: group.reduce((sum, c) => sum + c.requests, 0),
       errors: group.reduce((sum, c) => sum + c.errors + c.non2xx + c.graphqlErrors, 0),
     };
   });
+}
+
+function backendMedians(group: readonly GatewayCase[]): CaseSummary['backend'] {
+  const measured = group.flatMap((c) => (c.backendCpuMsPerRequest ? [c.backendCpuMsPerRequest] : []));
+  if (measured.length === 0) return undefined;
+  return {
+    subgraphs: median(measured.map((b) => b.subgraphs)),
+    postgres: median(measured.map((b) => b.postgres)),
+    redis: median(measured.map((b) => b.redis)),
+  };
 }
 
 export interface PairedRatio {

@@ -74,7 +74,7 @@ try {
   // Outside the repository: a generated file, not for the linter.
   const supergraphPath = join(mkdtempSync(join(tmpdir(), 'nexanest-bench-')), 'supergraph.graphql');
   writeSupergraph(host.services, supergraphPath);
-  const subgraphs = { services: host.services, redisUrl: testRedisUrl(), namespace };
+  const subgraphs = { services: host.services, pid: host.pid, redisUrl: testRedisUrl(), namespace };
   if (settings.parts.has('gateways')) {
     log('Scenario 1: gateways side by side');
     results.gateways = await runGatewayScenario(accounts.users, subgraphs, supergraphPath, log);

@@ -9,7 +9,7 @@ import { BENCH, GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUn
 import { post } from '../graphql-request.ts';
 import { runLoad, type LoadResult } from '../load.ts';
 import { bodyFor, OPERATIONS, type OperationName } from '../operations.ts';
-import { groupUsage, sampleGroup } from '../procs.ts';
+import { backendCpu, groupUsage, sampleGroup } from '../procs.ts';
 import { type ProfileSummary, summariseProfile } from '../profile.ts';
 import { mintTokens } from '../tokens.ts';
 
@@ -24,6 +24,8 @@ export interface GatewayCase extends LoadResult {
   cpuMsPerRequest: number;
   /** The machine's 1-minute load average at the end of the case. */
   loadAverage: number;
+  /** CPU ms per answered request outside the gateway: the subgraphs' process, PostgreSQL, Redis. */
+  backendCpuMsPerRequest?: { subgraphs: number; postgres: number; redis: number };
 }
 
 export interface GatewaysResult {
@@ -201,8 +203,11 @@ async function measureGateway(
       }
       for (const connections of settings.connections) {
         const stop = sampleGroup(running.proc.pid);
+        const backendBefore = backendCpu(input.subgraphs.pid);
         const load = await runLoad({ url: running.url, connections, seconds: settings.durationSeconds, request });
+        const backendAfter = backendCpu(input.subgraphs.pid);
         const usage = stop();
+        const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, load.requests);
         const loadAverage = loadavg()[0] ?? 0;
         const row: GatewayCase = {
           gateway: name,
@@ -212,12 +217,21 @@ async function measureGateway(
           connections,
           ...load,
           peakRssMb: usage.peakRss / 1024 / 1024,
-          cpuMsPerRequest: (usage.cpuSeconds * 1000) / Math.max(1, load.requests),
+          cpuMsPerRequest: perRequest(usage.cpuSeconds),
           loadAverage,
+          backendCpuMsPerRequest: {
+            subgraphs: perRequest(backendAfter.subgraphs - backendBefore.subgraphs),
+            postgres: perRequest(backendAfter.postgres - backendBefore.postgres),
+            redis: perRequest(backendAfter.redis - backendBefore.redis),
+          },
         };
         result.cases.push(row);
         log(
-          `${name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${load.rps.toFixed(1)} p50=${load.p50} p99=${load.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms load=${loadAverage.toFixed(1)} errors=${load.errors + load.non2xx + load.graphqlErrors}`,
+          `${name.padEnd(12)} x${workers} ${operation.padEnd(15)} c=${String(connections).padEnd(3)} rps=${load.rps.toFixed(1)} p50=${load.p50} p99=${load.p99} rss=${row.peakRssMb.toFixed(0)}MB cpu/req=${row.cpuMsPerRequest.toFixed(2)}ms subgraphs/pg/redis=${Object.values(
+            row.backendCpuMsPerRequest ?? {},
+          )
+            .map((n) => n.toFixed(1))
+            .join('/')}ms load=${loadAverage.toFixed(1)} errors=${load.errors + load.non2xx + load.graphqlErrors}`,
         );
         for (const [kind, count] of Object.entries(load.graphqlErrorKinds)) log(`  ${count} x ${kind}`);
       }
