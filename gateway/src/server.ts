@@ -32,7 +32,7 @@ export interface GatewayOptions {
   fetchBatching?: boolean;
   /**
    * Public entities (those whose whole selection carries `@cacheControl` hints in the supergraph)
-   * are answered from memory for their maxAge (entity-cache/); on when omitted.
+   * are answered from memory for their maxAge (entity-cache/); off when omitted.
    */
   entityCache?: boolean;
 }
@@ -57,7 +57,7 @@ export function createGatewayServer(options: GatewayOptions) {
     registers: [metrics.registry],
   });
   const entityCache =
-    (options.entityCache ?? true)
+    (options.entityCache ?? false)
       ? createEntityCache({
           policy: createCachePolicy(options.supergraphSdl),
           onLookup: (subgraph, counts) => {

@@ -15,8 +15,9 @@ import { adminClient, registerUser, startTestStack, type TestStack } from '../su
  * latest prices are public, so a gateway answers them from memory for their cache hints' maxAge.
  * A gateway with the cache sends market through a recording proxy (what reaches market is seen,
  * nothing is mocked); a gateway without it answers the same. So that the test does not race the 2 s
- * hint of Price on a busy machine, that gateway serves the supergraph with Price hinted 300 s; the
- * stack's own gateway (the committed hints, cache on by default) shows a new price served after 2 s.
+ * hint of Price on a busy machine, that gateway serves the supergraph with Price hinted 300 s; a third
+ * gateway with the committed hints (the cache is off by default, so it is turned on) shows a new
+ * price served after 2 s.
  */
 type User = Awaited<ReturnType<typeof registerUser>>;
 type Dashboard = { me: { portfolios: { holdings: { symbol: string; quantity: string; instrument: { latestPrice: { price: string } } }[] }[] } };
@@ -25,6 +26,7 @@ let stack: TestStack;
 let proxy: Awaited<ReturnType<typeof startRecordingProxy>>;
 let cached: ServiceHandle;
 let plain: ServiceHandle;
+let committed: ServiceHandle;
 let a: User;
 let b: User;
 const dir = mkdtempSync(join(tmpdir(), 'entity-cache-'));
@@ -62,9 +64,15 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'supergraph.graphql'), longHint);
   proxy = await startRecordingProxy(stack.services.market as string);
   cached = await startGateway({
-    env: gatewayEnv({ SUPERGRAPH_PATH: join(dir, 'supergraph.graphql') }),
+    env: gatewayEnv({ GATEWAY_ENTITY_CACHE: 'on', SUPERGRAPH_PATH: join(dir, 'supergraph.graphql') }),
     logger: createLogger('cached', 'silent'),
     subgraphUrls: { ...stack.services, market: proxy.url },
+    port: 0,
+  });
+  committed = await startGateway({
+    env: gatewayEnv({ GATEWAY_ENTITY_CACHE: 'on' }),
+    logger: createLogger('committed', 'silent'),
+    subgraphUrls: stack.services,
     port: 0,
   });
   plain = await startGateway({
@@ -77,6 +85,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cached?.close();
   await plain?.close();
+  await committed?.close();
   await proxy?.close();
   await stack?.teardown();
   rmSync(dir, { recursive: true, force: true });
@@ -131,7 +140,7 @@ describe('the entity cache at the gateway', () => {
   });
 
   it('serves a new latest price once the 2 s hint has passed', async () => {
-    const before = holdingsOf(await dashboard(stack.gatewayUrl, b)).find((h) => h.symbol === 'AAPL');
+    const before = holdingsOf(await dashboard(committed.url, b)).find((h) => h.symbol === 'AAPL');
     const price = `${Number.parseInt(before?.instrument.latestPrice.price ?? '100', 10) + 7}.5`;
     const admin = await adminClient(stack);
     const ingested = await admin.request(operation('IngestPrices'), { ticks: [{ symbol: 'AAPL', price, time: new Date(Date.now() - 500).toISOString() }] });
@@ -139,7 +148,7 @@ describe('the entity cache at the gateway', () => {
     let seen: string | undefined;
     for (let attempt = 0; attempt < 40 && seen !== price; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 250));
-      seen = holdingsOf(await dashboard(stack.gatewayUrl, b)).find((h) => h.symbol === 'AAPL')?.instrument.latestPrice.price;
+      seen = holdingsOf(await dashboard(committed.url, b)).find((h) => h.symbol === 'AAPL')?.instrument.latestPrice.price;
     }
     expect(seen).toBe(price);
   });
