@@ -109,9 +109,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** CPU seconds (user + system, all threads) of the processes `pick` selects by pid and command name, now. */
-export function cpuOfProcesses(pick: (pid: number, command: string) => boolean): number {
-  let cpu = 0;
+/** CPU seconds (user + system, all threads) of each process `pick` selects by pid and command name, now. */
+export function cpuOfProcesses(pick: (pid: number, command: string) => boolean): Map<number, number> {
+  const cpu = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
@@ -119,20 +119,27 @@ export function cpuOfProcesses(pick: (pid: number, command: string) => boolean):
       const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       if (!pick(Number(entry), command)) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S);
     } catch {}
   }
   return cpu;
 }
 
+/** CPU seconds the processes of `after` used since `before`; one that started in between counts whole. */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let seconds = 0;
+  for (const [pid, cpu] of after) seconds += cpu - (before.get(pid) ?? 0);
+  return seconds;
+}
+
 /**
- * CPU seconds of what a gateway's load costs outside the gateway: the subgraphs' process, PostgreSQL
- * (every `postgres` process) and Redis. A backend that exits mid-case takes its time with it; the
- * subgraphs' pools keep theirs open, so that is rare.
+ * CPU seconds, per process, of what a gateway's load costs outside the gateway: the subgraphs'
+ * process, PostgreSQL (every `postgres` process) and Redis. A backend that exits mid-case takes its
+ * time with it (compare with cpuSince); the subgraphs' pools keep theirs open, so that is rare.
  */
 export function backendCpu(subgraphsPid: number | undefined) {
   return {
-    subgraphs: subgraphsPid ? cpuOfProcesses((pid) => pid === subgraphsPid) : 0,
+    subgraphs: cpuOfProcesses((pid) => pid === subgraphsPid),
     postgres: cpuOfProcesses((_, command) => command === 'postgres'),
     redis: cpuOfProcesses((_, command) => command.startsWith('redis-server')),
   };

@@ -63,7 +63,11 @@ export function summariseCases(cases: readonly GatewayCase[]): CaseSummary[] {
 }
 
 function backendMedians(group: readonly GatewayCase[]): CaseSummary['backend'] {
-  const measured = group.flatMap((c) => (c.backendCpuMsPerRequest ? [c.backendCpuMsPerRequest] : []));
+  // A negative figure (runs before cpuSince): a process exited mid-case and took its CPU time along.
+  const measured = group.flatMap((c) => {
+    const b = c.backendCpuMsPerRequest;
+    return b && b.subgraphs >= 0 && b.postgres >= 0 && b.redis >= 0 ? [b] : [];
+  });
   if (measured.length === 0) return undefined;
   return {
     subgraphs: median(measured.map((b) => b.subgraphs)),

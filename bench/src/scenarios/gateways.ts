@@ -9,7 +9,7 @@ import { BENCH, GATEWAYS, type GatewayName, type Subgraphs, startGateway, waitUn
 import { post } from '../graphql-request.ts';
 import { runLoad, type LoadResult } from '../load.ts';
 import { bodyFor, OPERATIONS, type OperationName } from '../operations.ts';
-import { backendCpu, groupUsage, sampleGroup } from '../procs.ts';
+import { backendCpu, cpuSince, groupUsage, sampleGroup } from '../procs.ts';
 import { type ProfileSummary, summariseProfile } from '../profile.ts';
 import { mintTokens } from '../tokens.ts';
 
@@ -220,9 +220,9 @@ async function measureGateway(
           cpuMsPerRequest: perRequest(usage.cpuSeconds),
           loadAverage,
           backendCpuMsPerRequest: {
-            subgraphs: perRequest(backendAfter.subgraphs - backendBefore.subgraphs),
-            postgres: perRequest(backendAfter.postgres - backendBefore.postgres),
-            redis: perRequest(backendAfter.redis - backendBefore.redis),
+            subgraphs: perRequest(cpuSince(backendBefore.subgraphs, backendAfter.subgraphs)),
+            postgres: perRequest(cpuSince(backendBefore.postgres, backendAfter.postgres)),
+            redis: perRequest(cpuSince(backendBefore.redis, backendAfter.redis)),
           },
         };
         result.cases.push(row);
