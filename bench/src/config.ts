@@ -25,6 +25,8 @@ export const settings = {
   historyDays: num('BENCH_HISTORY_DAYS', 730),
   /** Seed of every generated figure: two runs load the same data. */
   seed: 20_261_202,
+  /** Which gateways scenario 1 measures (empty: the four that are not optional). */
+  gateways: process.env.BENCH_GATEWAYS ?? '',
   /** Which parts run (comma list of: gateways,cost,fanout,ingest,coldstart). */
   parts: new Set((process.env.BENCH_PARTS ?? 'gateways,cost,fanout,ingest,coldstart').split(',')),
 } as const;

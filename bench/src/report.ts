@@ -80,7 +80,7 @@ export function writeResults(results: Results): string {
     '',
     '```sh',
     'cd bench && npm ci && npm run bench',
-    `# settings of this run: BENCH_DURATION=${s.durationSeconds} BENCH_WARMUP=${s.warmupSeconds} BENCH_CONNECTIONS=${s.connections.join(',')} BENCH_ALL_CORES=${s.allCores} BENCH_USERS=${s.users} BENCH_HISTORY_DAYS=${s.historyDays} BENCH_PARTS=${[...s.parts].join(',')}`,
+    `# settings of this run: BENCH_DURATION=${s.durationSeconds} BENCH_WARMUP=${s.warmupSeconds} BENCH_CONNECTIONS=${s.connections.join(',')} BENCH_ALL_CORES=${s.allCores} BENCH_ROUNDS=${s.rounds ?? 1} BENCH_ALL_CORES_ROUNDS=${s.allCoresRounds ?? 1}${(s.gateways ?? process.env.BENCH_GATEWAYS) ? ` BENCH_GATEWAYS=${s.gateways ?? process.env.BENCH_GATEWAYS}` : ''} BENCH_USERS=${s.users} BENCH_HISTORY_DAYS=${s.historyDays} BENCH_PARTS=${[...s.parts].join(',')}`,
     '```',
     '',
   ];
