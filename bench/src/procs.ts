@@ -51,34 +51,55 @@ export function startProc(command: string, args: string[], options: { cwd: strin
   };
 }
 
-/** Pids of the process group led by `pgid`. */
-export function groupPids(pgid: number): number[] {
-  const pids: number[] = [];
+const TICKS_PER_S = 100;
+
+interface ProcStat {
+  pid: number;
+  command: string;
+  /** One-letter state; `Z` for a zombie (exited, waiting for its parent to reap it). */
+  state: string;
+  pgid: number;
+  /** User + system CPU seconds of all its threads. */
+  cpu: number;
+}
+
+/** /proc/<pid>/stat of every process now (those that vanish while being read are left out). */
+function processStats(): ProcStat[] {
+  const stats: ProcStat[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // A zombie has exited already; only its parent's reaping is left.
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') pids.push(Number(entry));
+      stats.push({
+        pid: Number(entry),
+        command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        state: fields[0] ?? '',
+        pgid: Number(fields[2]),
+        cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S,
+      });
     } catch {}
   }
-  return pids;
+  return stats;
 }
 
-const TICKS_PER_S = 100;
+/** The live processes of the group led by `pgid`. */
+const groupStats = (pgid: number) => processStats().filter((p) => p.pgid === pgid && p.state !== 'Z');
+
+/** Pids of the process group led by `pgid`. */
+export function groupPids(pgid: number): number[] {
+  return groupStats(pgid).map((p) => p.pid);
+}
 
 /** RSS (bytes) and CPU time (seconds, user + system) of a process group, now. */
 export function groupUsage(pgid: number): { rss: number; cpu: number } {
   let rss = 0;
   let cpu = 0;
-  for (const pid of groupPids(pgid)) {
+  for (const process of groupStats(pgid)) {
     try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const status = readFileSync(`/proc/${process.pid}/status`, 'utf8');
       rss += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu += (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S;
+      cpu += process.cpu;
     } catch {}
   }
   return { rss, cpu };
@@ -109,22 +130,6 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** CPU seconds (user + system, all threads) of each process `pick` selects by pid and command name, now. */
-export function cpuOfProcesses(pick: (pid: number, command: string) => boolean): Map<number, number> {
-  const cpu = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (!pick(Number(entry), command)) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpu.set(Number(entry), (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S);
-    } catch {}
-  }
-  return cpu;
-}
-
 /** CPU seconds the processes of `after` used since `before`; one that started in between counts whole. */
 export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
   let seconds = 0;
@@ -134,13 +139,15 @@ export function cpuSince(before: Map<number, number>, after: Map<number, number>
 
 /**
  * CPU seconds, per process, of what a gateway's load costs outside the gateway: the subgraphs'
- * process, PostgreSQL (every `postgres` process) and Redis. A backend that exits mid-case takes its
- * time with it (compare with cpuSince); the subgraphs' pools keep theirs open, so that is rare.
+ * process, PostgreSQL (every `postgres` process) and Redis, from one read of /proc. A backend that
+ * exits mid-case takes its time with it (compare with cpuSince); the subgraphs' pools keep theirs
+ * open, so that is rare.
  */
 export function backendCpu(subgraphsPid: number | undefined) {
-  return {
-    subgraphs: cpuOfProcesses((pid) => pid === subgraphsPid),
-    postgres: cpuOfProcesses((_, command) => command === 'postgres'),
-    redis: cpuOfProcesses((_, command) => command.startsWith('redis-server')),
-  };
+  const usage = { subgraphs: new Map<number, number>(), postgres: new Map<number, number>(), redis: new Map<number, number>() };
+  for (const p of processStats()) {
+    const kind = p.pid === subgraphsPid ? 'subgraphs' : p.command === 'postgres' ? 'postgres' : p.command.startsWith('redis-server') ? 'redis' : null;
+    if (kind) usage[kind].set(p.pid, p.cpu);
+  }
+  return usage;
 }

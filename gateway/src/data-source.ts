@@ -84,9 +84,10 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     // Only fetches of an incoming query are cached: not a mutation's (its caller expects what it
     // changed) nor a subscription event's (the live path; its context has no operation).
     const incomingQuery = 'incomingRequestContext' in options && options.incomingRequestContext.operation?.operation === 'query';
-    const maxAge = this.entityCache && incomingQuery && query ? this.entityCache.maxAgeFor(query) : 0;
-    if (this.entityCache && query && maxAge > 0) {
-      const answer = await this.entityCache.fetch(this.serviceName, { query, variables }, maxAge, (fetch) =>
+    const cache = incomingQuery && query ? this.entityCache : undefined;
+    const maxAge = cache && query ? cache.maxAgeFor(query) : 0;
+    if (cache && query && maxAge > 0) {
+      const answer = await cache.fetch(this.serviceName, { query, variables }, maxAge, (fetch) =>
         this.dispatch({ ...options, request: { ...options.request, variables: fetch.variables } }),
       );
       return answer as Response;

@@ -2,7 +2,6 @@ import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { Counter } from 'prom-client';
 import { createServiceMetrics, type Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
@@ -50,12 +49,11 @@ export function createGatewayServer(options: GatewayOptions) {
     'subgraph',
     'outcome',
   ]);
-  const lookups = new Counter({
-    name: 'gateway_entity_cache_lookups_total',
-    help: 'Representations of cacheable _entities fetches looked up in the entity cache, by subgraph and outcome (hit or miss).',
-    labelNames: ['subgraph', 'outcome'],
-    registers: [metrics.registry],
-  });
+  const lookups = metrics.counter(
+    'gateway_entity_cache_lookups_total',
+    'Representations of cacheable _entities fetches looked up in the entity cache, by subgraph and outcome (hit or miss).',
+    ['subgraph', 'outcome'],
+  );
   const entityCache =
     (options.entityCache ?? false)
       ? createEntityCache({

@@ -66,6 +66,9 @@ export function createServiceMetrics(service: string) {
         },
       });
     },
+    counter(name: string, help: string, labelNames: string[]) {
+      return new Counter({ name, help, labelNames, registers: [registry] });
+    },
     histogram(name: string, help: string, labelNames: string[]) {
       return new Histogram({ name, help, labelNames, buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry] });
     },
