@@ -59,10 +59,13 @@ export async function purgePublishedEvents(
   user: { id: string; email: string },
   options: { includeUserDeleted?: boolean } = {},
 ): Promise<number> {
-  // user.deleted itself is purged only by the consumer that read it from the stream: the relay
-  // holds its row locked until it commits the row as published, so this delete waits for that.
+  // The consumer that read user.deleted from the stream also takes every event queued before it:
+  // the relay publishes in created_at order, so those are out too, or are in the batch the relay
+  // still holds locked (published_at not yet committed). This delete matches them either way and
+  // waits for that lock, where a published_at test would skip a row whose publication was not yet
+  // committed and leave it behind for good.
   const done = options.includeUserDeleted
-    ? sql`(${outboxEvents.publishedAt} is not null or ${outboxEvents.topic} = ${USER_DELETED})`
+    ? sql`(${outboxEvents.publishedAt} is not null or ${outboxEvents.createdAt} <= (select max(created_at) from ${outboxEvents} where topic = ${USER_DELETED} and strpos(payload::text, ${user.id}) > 0))`
     : sql`${outboxEvents.publishedAt} is not null`;
   const deleted = await tx
     .delete(outboxEvents)
