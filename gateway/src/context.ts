@@ -8,6 +8,8 @@ export interface GatewayContext {
   identity: Identity | null;
   /** The end client's address, forwarded (signed) to subgraphs for per-IP throttling. */
   clientIp: string | null;
+  /** The HTTP request's id (requestIdMiddleware), forwarded to every subgraph fetch; absent over WebSocket. */
+  requestId?: string;
   /** Gateway-signed identity for subgraphs; signed on first use and again when it ages. */
   identityToken(): Promise<string | null>;
 }
@@ -97,10 +99,15 @@ export function createIdentitySigner(secret: string) {
 
 export type IdentitySigner = ReturnType<typeof createIdentitySigner>;
 
-export function createGatewayContext(identity: Identity | null, deps: { sign: IdentitySigner }, clientIp: string | null = null): GatewayContext {
+export function createGatewayContext(
+  identity: Identity | null,
+  deps: { sign: IdentitySigner },
+  request: { clientIp?: string | null; requestId?: string } = {},
+): GatewayContext {
   return {
     identity,
-    clientIp,
+    clientIp: request.clientIp ?? null,
+    ...(request.requestId ? { requestId: request.requestId } : {}),
     identityToken: () => (identity ? deps.sign(identity) : Promise.resolve(null)),
   };
 }

@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Histogram } from 'prom-client';
-import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, currentRequestId, IDENTITY_HEADER, REQUEST_ID_HEADER, signClientIp } from '@nexanest/graphql';
+import { CLIENT_IP_HEADER, CLIENT_IP_SIGNATURE_HEADER, IDENTITY_HEADER, REQUEST_ID_HEADER, signClientIp } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import type { EntityCache } from './entity-cache/cache.ts';
 import { createFetchBatcher } from './fetch-batching.ts';
@@ -71,8 +71,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<SubgraphContext>
     const context = options.context as Partial<GatewayContext>;
     const token = await context.identityToken?.();
     if (token) options.request.http?.headers.set(IDENTITY_HEADER, token);
-    const requestId = currentRequestId();
-    if (requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, requestId);
+    if (context.requestId) options.request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
     if (context.clientIp) {
       options.request.http?.headers.set(CLIENT_IP_HEADER, context.clientIp);
       options.request.http?.headers.set(CLIENT_IP_SIGNATURE_HEADER, signClientIp(context.clientIp, this.identitySecret));

@@ -2,7 +2,7 @@ import { ApolloGateway, type ServiceMap } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { createServiceMetrics, type Logger } from '@nexanest/graphql';
+import { createServiceMetrics, requestIdPlugin, type Logger } from '@nexanest/graphql';
 import type { GatewayContext } from './context.ts';
 import { SubgraphDataSource } from './data-source.ts';
 import { createEntityCache } from './entity-cache/cache.ts';
@@ -107,7 +107,15 @@ export function createGatewayServer(options: GatewayOptions) {
     // APQ has its own bounded LRU, so registered queries cannot crowd out other cached data.
     persistedQueries: { cache: new InMemoryLRUCache({ maxSize: options.apqCacheBytes ?? DEFAULT_APQ_CACHE_BYTES }) },
     // The offline GraphiQL playground replaces Apollo's CDN-hosted landing page.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...limits.plugins, operationGuardPlugin, metrics.plugin],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ...limits.plugins,
+      operationGuardPlugin,
+      metrics.plugin,
+      // Errors logged by formatError carry the request's id.
+      requestIdPlugin<GatewayContext>(),
+    ],
   });
   const planner = createSubscriptionPlanner(options.supergraphSdl);
   return {

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
-import { reenterRequestId, requestIdMiddleware, singleKey, trackHttpRequests, type Logger, type ServiceHandle } from '@nexanest/graphql';
+import { REQUEST_ID_HEADER, requestIdMiddleware, singleKey, trackHttpRequests, type Logger, type ServiceHandle } from '@nexanest/graphql';
 import { mountGatewayHealth } from './health.ts';
 import { authenticate, createGatewayContext, createIdentitySigner, type IdentityDeps } from './context.ts';
 import { createApiKeyVerifier } from './api-keys.ts';
@@ -84,12 +84,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Servic
   app.use(
     '/graphql',
     express.json({ limit: env.MAX_BODY_BYTES }),
-    reenterRequestId(),
     expressMiddleware(server.apollo, {
       context: async ({ req }) => {
         const apiKey = req.headers['x-api-key'];
         const caller = await authenticate({ authorization: req.headers.authorization, apiKey: typeof apiKey === 'string' ? apiKey : undefined }, identity);
-        return createGatewayContext(caller?.identity ?? null, identity, req.socket.remoteAddress ?? null);
+        const requestId = req.headers[REQUEST_ID_HEADER];
+        return createGatewayContext(caller?.identity ?? null, identity, {
+          clientIp: req.socket.remoteAddress ?? null,
+          ...(typeof requestId === 'string' ? { requestId } : {}),
+        });
       },
     }),
     createBodyErrorHandler(logger),

@@ -2,12 +2,29 @@
 // holdings, at 16 concurrent connections. Prints RPS, latency percentiles and SQL statements per
 // request. The load generator (autocannon) runs as its own process.
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { statementCounter } from '@nexanest/db';
 import { listReferenceInstruments } from '@nexanest/market';
 import { operation } from '../../test/support/operations.ts';
 import { adminClient, registerUser, startTestStack } from '../../test/support/stack.ts';
+
+/** CPU time of every `postgres` process on this machine, in ms (/proc; 0 where it is unreadable). */
+function postgresCpuMs(): number {
+  const ticksPerMs = 100 / 1000; // USER_HZ
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+    } catch {}
+  }
+  return total;
+}
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
@@ -76,8 +93,12 @@ try {
     );
   await load(3); // warm-up: JIT, query-plan cache, connection pools
   statementCounter.reset();
+  const cpuBefore = process.cpuUsage();
+  const postgresBefore = postgresCpuMs();
   const { stdout } = await load(DURATION_S);
   const statements = statementCounter.count;
+  const cpu = process.cpuUsage(cpuBefore);
+  const postgresMs = postgresCpuMs() - postgresBefore;
   const result = JSON.parse(stdout) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
   console.log(
     `Dashboard, ${holdings} holdings in 3 portfolios, ${CONNECTIONS} connections, ${DURATION_S} s (stack and load generator on this machine, ${process.platform} ${process.arch})`,
@@ -87,6 +108,10 @@ try {
   console.log(`  latency p50   ${result.latency.p50} ms`);
   console.log(`  latency p99   ${result.latency.p99} ms`);
   console.log(`  SQL/request   ${(statements / Math.max(1, result.requests.total)).toFixed(2)}`);
+  const perRequest = (ms: number) => (ms / Math.max(1, result.requests.total)).toFixed(2);
+  console.log(
+    `  CPU/request   ${perRequest((cpu.user + cpu.system) / 1000)} ms in this process (gateway and subgraphs), ${perRequest(postgresMs)} ms in PostgreSQL`,
+  );
 } finally {
   await stack.teardown();
 }

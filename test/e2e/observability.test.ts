@@ -3,6 +3,7 @@ import { createLogger, type ServiceHandle } from '@nexanest/graphql';
 import { loadGatewayEnv, startGateway } from '@nexanest/gateway';
 import { testRedisUrl } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
+import { startRecordingProxy } from '../support/recording-proxy.ts';
 import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -96,5 +97,33 @@ describe('metrics and request ids', () => {
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(replaced.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("forwards each request's own id on its subgraph fetches, concurrent requests included", async () => {
+    const proxy = await startRecordingProxy(stack.services.auth as string);
+    const gateway = await startGateway({
+      env: loadGatewayEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', REDIS_URL: testRedisUrl(), NEXANEST_NAMESPACE: stack.namespace }),
+      logger: createLogger('request-ids', 'silent'),
+      subgraphUrls: { ...stack.services, auth: proxy.url },
+      port: 0,
+    });
+    try {
+      const user = await registerUser(stack, 'request-id');
+      proxy.take();
+      const ask = (requestId?: string) =>
+        fetch(gateway.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${user.token}`, ...(requestId ? { 'x-request-id': requestId } : {}) },
+          body: JSON.stringify({ query: '{ me { id } }' }),
+        });
+      const answers = await Promise.all([ask('trace-first-0001'), ask('trace-second-0002'), ask()]);
+      const made = answers[2]?.headers.get('x-request-id');
+      expect(made).toMatch(/^[0-9a-f-]{36}$/);
+      const forwarded = proxy.take().map((request) => request.requestId);
+      expect(forwarded.sort()).toEqual(['trace-first-0001', 'trace-second-0002', made].sort());
+    } finally {
+      await gateway.close();
+      await proxy.close();
+    }
   });
 });

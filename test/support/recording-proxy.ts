@@ -6,6 +6,8 @@ export interface RecordedRequest {
   query: string;
   /** Objects with a `__typename` in the request's array variables (batched fetches rename `representations`). */
   representations: Record<string, unknown>[];
+  /** The request id the gateway forwarded (x-request-id), if any. */
+  requestId?: string;
 }
 
 /**
@@ -19,15 +21,16 @@ export async function startRecordingProxy(target: string) {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const requestId = typeof req.headers['x-request-id'] === 'string' ? { requestId: req.headers['x-request-id'] } : {};
       try {
         const { query, variables } = JSON.parse(body.toString('utf8')) as { query: string; variables?: Record<string, unknown> };
         const representations = Object.values(variables ?? {})
           .filter(Array.isArray)
           .flat()
           .filter((value): value is Record<string, unknown> => typeof value === 'object' && value !== null && '__typename' in value);
-        requests.push({ query, representations });
+        requests.push({ query, representations, ...requestId });
       } catch {
-        requests.push({ query: '', representations: [] });
+        requests.push({ query: '', representations: [], ...requestId });
       }
       const headers = Object.fromEntries(
         Object.entries(req.headers).filter(

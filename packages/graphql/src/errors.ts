@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from 'pino';
 import { retryableDatabaseError } from './database-unavailable.ts';
+import { requestIdOfError } from './observability/request-id.ts';
 
 /** The contract's closed set of error codes that our own code raises. */
 export type ErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'RATE_LIMITED' | 'INTERNAL_SERVER_ERROR';
@@ -48,15 +49,17 @@ export function createFormatError(logger: Logger) {
       return { ...formatted, extensions };
     }
     const cause = unwrapResolverError(error);
+    // The request's id (requestIdPlugin), so the line can be followed across services.
+    const requestId = requestIdOfError(error);
     const retryable = retryableDatabaseError(cause);
     if (retryable) {
       // Expected during a database restart or a connection-limit overload: one line without the
       // driver's detail, and a reason the client can act on.
-      logger.warn({ path: formatted.path, code: (cause as { code?: unknown }).code }, retryable.label);
+      logger.warn({ requestId, path: formatted.path, code: (cause as { code?: unknown }).code }, retryable.label);
       const { answer } = retryable;
       return { message: answer.message, ...(formatted.path ? { path: formatted.path } : {}), extensions: { ...answer.extensions } };
     }
-    logger.error({ err: cause, path: formatted.path }, 'unexpected error');
+    logger.error({ requestId, err: cause, path: formatted.path }, 'unexpected error');
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),

@@ -5,7 +5,7 @@ export { money, isCurrencyCode, MONEY_SCALE, type Money } from './money.ts';
 export { signIdentity, verifyIdentity, IDENTITY_HEADER, type Identity } from './identity.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { createSubgraphServer, type RequestScopedContext, type SubgraphDefinition, type SubgraphServer } from './subgraph-server.ts';
-export { listen, type ListenOptions, type RunningServer } from './listen.ts';
+export { listen, type IncomingRequest, type ListenOptions, type RunningServer } from './listen.ts';
 export { requireIdentity, requireScope, requireSignedInUser, hasScope } from './require-identity.ts';
 export { signAccessToken, verifyAccessToken, singleKey, ACCESS_TOKEN_TTL_SECONDS, type AccessTokenKeys, type VerifiedAccessToken } from './access-token.ts';
 export type { ServiceHandle } from './service-handle.ts';
@@ -36,7 +36,7 @@ export {
   type MarketQuote,
 } from './market-client.ts';
 export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError, type HttpApp, type InternalAnswer, type LateUrl } from './internal-call.ts';
-export { REQUEST_ID_HEADER, requestIdFrom, withRequestId, currentRequestId, requestIdMiddleware, reenterRequestId } from './observability/request-id.ts';
+export { REQUEST_ID_HEADER, requestIdFrom, requestIdMiddleware, requestIdOfHeaders, requestIdPlugin, requestIdOfError } from './observability/request-id.ts';
 export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';
 export { runHealthChecks, type HealthCheck, type HealthReport } from './observability/health.ts';
 export { observeStores, type PoolUsageSource, type StoreObservations, type StreamGroupInfo } from './observability/store-metrics.ts';

@@ -100,7 +100,7 @@ export function mountInternalRoute(
         return;
       }
       // Bodies may hold secrets (API keys): only the message is logged.
-      options.logger.error({ err: { message: (error as Error).message }, path }, 'internal route failed');
+      options.logger.error({ requestId: res.locals.requestId, err: { message: (error as Error).message }, path }, 'internal route failed');
       res.status(500).json({});
     }
   });

@@ -10,8 +10,13 @@ import { IDENTITY_HEADER, verifyIdentity, type Identity } from './identity.ts';
 import { type HealthCheck, runHealthChecks } from './observability/health.ts';
 import { metricsOf } from './observability/metrics.ts';
 import { observeStores, type StoreObservations } from './observability/store-metrics.ts';
-import { reenterRequestId, requestIdMiddleware } from './observability/request-id.ts';
+import { requestIdMiddleware } from './observability/request-id.ts';
 import { DEFAULT_SHUTDOWN_GRACE_MS, trackHttpRequests } from './http-drain.ts';
+
+/** What a context function may read of the HTTP request it serves. */
+export interface IncomingRequest {
+  headers: Record<string, string | string[] | undefined>;
+}
 
 export interface ListenOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -19,7 +24,8 @@ export interface ListenOptions<TContext extends BaseContext> {
   host?: string;
   /** Secret the gateway signs identities with. */
   identitySecret: string;
-  createContext(identity: Identity | null): TContext | Promise<TContext>;
+  /** `request`: the HTTP request's headers (absent for a subscription over graphql-ws). */
+  createContext(identity: Identity | null, request?: IncomingRequest): TContext | Promise<TContext>;
   /** Serve graphql-ws on /graphql too (only the gateway subscribes to subgraphs). */
   subscriptions?: { schema: GraphQLSchema };
   /** Largest JSON body accepted. */
@@ -46,7 +52,7 @@ export interface RunningServer {
 export async function listen<TContext extends BaseContext>(options: ListenOptions<TContext>): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
-  // Every log line of the request carries its id (from the gateway, or made here).
+  // Each request gets an id (the gateway's, or made here), echoed in the answer and in error logs.
   app.use(requestIdMiddleware());
   const httpServer = http.createServer(app);
   const requests = trackHttpRequests(httpServer);
@@ -87,11 +93,10 @@ export async function listen<TContext extends BaseContext>(options: ListenOption
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
-    reenterRequestId(),
     expressMiddleware(options.apollo, {
       context: async ({ req }) => {
         const header = req.headers[IDENTITY_HEADER];
-        return options.createContext(await verifyIdentity(typeof header === 'string' ? header : undefined, options.identitySecret));
+        return options.createContext(await verifyIdentity(typeof header === 'string' ? header : undefined, options.identitySecret), { headers: req.headers });
       },
     }),
   );

@@ -1,5 +1,4 @@
 import { pino, stdSerializers, type DestinationStream, type Logger } from 'pino';
-import { currentRequestId } from './observability/request-id.ts';
 
 // Driver errors carry the statement's parameters (postgres.js `parameters`, drizzle's
 // "params: ..." line): they may hold emails, password hashes or tokens, so they never reach a log.
@@ -21,11 +20,6 @@ export function createLogger(service: string, level: string = 'info', destinatio
   const options = {
     name: service,
     level,
-    // The request being handled, when there is one: lines of one request can be followed across services.
-    mixin: () => {
-      const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
-    },
     serializers: { err: safeError },
     redact: {
       paths: [

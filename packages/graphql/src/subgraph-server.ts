@@ -7,6 +7,7 @@ import { retryableDatabaseError } from './database-unavailable.ts';
 import { createFormatError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { attachMetrics, createServiceMetrics } from './observability/metrics.ts';
+import { requestIdOfHeaders, requestIdPlugin } from './observability/request-id.ts';
 
 export interface SubgraphDefinition<TContext extends BaseContext> {
   name: string;
@@ -28,15 +29,16 @@ function endRequestPlugin(logger: Logger): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {
-        async willSendResponse({ contextValue, response }) {
+        async willSendResponse({ contextValue, response, request }) {
           const end = (contextValue as RequestScopedContext).endRequest;
           if (!end) return;
           try {
             await end();
           } catch (error) {
             const retryable = retryableDatabaseError(error);
-            if (retryable) logger.warn({ code: (error as { code?: unknown }).code }, `request transaction failed: ${retryable.label}`);
-            else logger.error({ err: error }, 'request transaction failed to commit');
+            const requestId = requestIdOfHeaders(request.http?.headers);
+            if (retryable) logger.warn({ requestId, code: (error as { code?: unknown }).code }, `request transaction failed: ${retryable.label}`);
+            else logger.error({ requestId, err: error }, 'request transaction failed to commit');
             if (response.body.kind === 'single') {
               response.body.singleResult.data = null;
               response.body.singleResult.errors = [
@@ -79,6 +81,7 @@ export function createSubgraphServer<TContext extends BaseContext>(
     plugins: [
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      requestIdPlugin<TContext>(),
       endRequestPlugin(options.logger) as ApolloServerPlugin<TContext>,
       metrics.plugin as ApolloServerPlugin<TContext>,
     ],

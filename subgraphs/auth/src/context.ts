@@ -1,5 +1,5 @@
 import type { Sql } from '@nexanest/db';
-import type { AccessTokenKeys, Identity } from '@nexanest/graphql';
+import type { AccessTokenKeys, Identity, IncomingRequest } from '@nexanest/graphql';
 import type { AuthDb } from './db/index.ts';
 import { createLoaders, type Loaders } from './loaders.ts';
 import type { LoginThrottle } from './login-throttle.ts';
@@ -33,10 +33,10 @@ export interface AuthContext {
 
 /** Per-request context: the caller the gateway vouched for and fresh loaders. */
 export const createAuthContext =
-  (deps: AuthDeps, clientIp: () => string | null = () => null) =>
-  (identity: Identity | null): AuthContext => ({
+  (deps: AuthDeps, clientIpOf: (request?: IncomingRequest) => string | null = () => null) =>
+  (identity: Identity | null, request?: IncomingRequest): AuthContext => ({
     identity,
-    clientIp: clientIp(),
+    clientIp: clientIpOf(request),
     deps,
     loaders: createLoaders(deps.db),
     grantedToCaller: new DataLoader(async (userIds) => {

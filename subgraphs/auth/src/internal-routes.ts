@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import express from 'express';
 import {
   ADVISOR_LOOKUP_PATH,
@@ -14,10 +13,12 @@ import { findAdvisorByEmail } from './advisors.ts';
 import { verifyApiKeySecret } from './api-keys.ts';
 import type { AuthDeps } from './context.ts';
 
-const clientIpStore = new AsyncLocalStorage<string | null>();
-
-/** The gateway-vouched client IP of the request being handled, or null. */
-export const currentClientIp = () => clientIpStore.getStore() ?? null;
+/** The client IP the gateway vouched for on this request (signed x-nexanest-client-ip), or null. */
+export function trustedClientIp(headers: Record<string, string | string[] | undefined> | undefined, secret: string): string | null {
+  const ip = headers?.[CLIENT_IP_HEADER];
+  const trusted = typeof ip === 'string' && ip.length <= 64 && verifyInternalSignature(`client-ip:${ip}`, headers?.[CLIENT_IP_SIGNATURE_HEADER], secret);
+  return trusted ? ip : null;
+}
 
 /**
  * Internal routes of the auth service, mounted by `listen` before /graphql:
@@ -26,17 +27,10 @@ export const currentClientIp = () => clientIpStore.getStore() ?? null;
  *   404 `{}` for an unknown, revoked or expired key; 401 `{}` for a bad signature; 400 `{}` for a bad body.
  * - POST /internal/users/advisor, body `{ "email": "..." }`, signed the same way (portfolio asks it
  *   when an owner grants access). 200 `{ id }` for an ADVISOR with that email; 404 `{}` otherwise.
- * - On /graphql: a signed x-nexanest-client-ip becomes the request's client IP (per-IP throttling).
+ * On /graphql, a signed x-nexanest-client-ip becomes the request's client IP (per-IP throttling):
+ * see `trustedClientIp`, which auth's context function calls.
  */
-export function mountInternalRoutes(app: express.Express, deps: AuthDeps, options: { secret: string; logger: Logger; bodyLimit?: string }) {
-  // The body is parsed here (listen's parser then skips it) so that everything after the
-  // AsyncLocalStorage.run below, Apollo's context function included, runs inside it.
-  app.use('/graphql', express.json({ limit: options.bodyLimit ?? '1mb' }), (req, _res, next) => {
-    const ip = req.headers[CLIENT_IP_HEADER];
-    const trusted =
-      typeof ip === 'string' && ip.length <= 64 && verifyInternalSignature(`client-ip:${ip}`, req.headers[CLIENT_IP_SIGNATURE_HEADER], options.secret);
-    clientIpStore.run(trusted ? ip : null, next);
-  });
+export function mountInternalRoutes(app: express.Express, deps: AuthDeps, options: { secret: string; logger: Logger }) {
   const signed = { secret: options.secret, logger: options.logger, limit: '4kb' };
   mountInternalRoute(app, API_KEY_VERIFY_PATH, signed, async (body) => {
     const secret = (body as { secret?: unknown } | null)?.secret;

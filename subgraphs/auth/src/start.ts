@@ -17,7 +17,7 @@ import { BOOTSTRAP_ADMIN_EMAIL, ensureBootstrapAdmin } from './bootstrap-admin.t
 import { createAuthContext, type AuthDeps } from './context.ts';
 import { schema } from './db/index.ts';
 import type { AuthEnv } from './env.ts';
-import { currentClientIp, mountInternalRoutes } from './internal-routes.ts';
+import { mountInternalRoutes, trustedClientIp } from './internal-routes.ts';
 import { createLoginThrottle } from './login-throttle.ts';
 import { createAuthErasureConsumer } from './erasure-consumer.ts';
 import { createAuthServer } from './server.ts';
@@ -104,7 +104,7 @@ export async function startAuthService(options: StartAuthOptions): Promise<Servi
       port: options.port ?? env.AUTH_PORT,
       host: env.LISTEN_HOST,
       identitySecret: env.GATEWAY_IDENTITY_SECRET,
-      createContext: createAuthContext(deps, currentClientIp),
+      createContext: createAuthContext(deps, (request) => trustedClientIp(request?.headers, env.GATEWAY_IDENTITY_SECRET)),
       routes: (app) => mountInternalRoutes(app, deps, { secret: env.GATEWAY_IDENTITY_SECRET, logger }),
       readiness: { postgres: () => pool.sql`select 1`, ...(sessions ? { redis: () => sessions.ping() } : {}) },
       observe: { pools: { auth: pool } },
