@@ -24,6 +24,11 @@ export interface Loaders {
   latestPrice: DataLoader<string, LatestPriceRecord | null>;
   /** Latest FX quotes (time <= now) that involve a currency, keyed by currency. */
   fxQuotes: DataLoader<string, FxQuote[]>;
+  /**
+   * FX tables by their currencies (sorted, comma-joined): a request values each holding in the same
+   * few currencies, so it builds each table once, not once per field.
+   */
+  fxTable: DataLoader<string, FxTable>;
 }
 
 export interface LoaderDeps {
@@ -41,6 +46,16 @@ const bySymbol = <T extends { symbol: string }>(keys: readonly string[], rows: r
 /** One statement per loader per tick of the event loop, whatever the number of keys. */
 export function createLoaders(deps: LoaderDeps): Loaders {
   const { sql } = deps;
+  const fxQuotes = new DataLoader<string, FxQuote[]>(async (currencies) => {
+    const now = (deps.now?.() ?? new Date()).toISOString();
+    const rows = await sql<(Omit<FxQuote, 'time'> & { time: Date | string })[]>`
+        select distinct on (base, quote) base, quote, rate, time
+        from market_data.currency_rates
+        where (base = any(${currencies as string[]}::text[]) or quote = any(${currencies as string[]}::text[])) and time <= ${now}::timestamptz
+        order by base, quote, time desc`;
+    const quotes: FxQuote[] = rows.map((row) => ({ ...row, time: asDate(row.time) }));
+    return currencies.map((currency) => quotes.filter((row) => row.base === currency || row.quote === currency));
+  });
   return {
     instrument: new DataLoader(async (symbols) => {
       const rows = await sql<InstrumentRecord[]>`
@@ -58,16 +73,20 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       if (cache && loaded.length > 0) await cache.putMany(loaded);
       return bySymbol(symbols, [...cached.values(), ...loaded]);
     }),
-    fxQuotes: new DataLoader(async (currencies) => {
-      const now = (deps.now?.() ?? new Date()).toISOString();
-      const rows = await sql<(Omit<FxQuote, 'time'> & { time: Date | string })[]>`
-        select distinct on (base, quote) base, quote, rate, time
-        from market_data.currency_rates
-        where (base = any(${currencies as string[]}::text[]) or quote = any(${currencies as string[]}::text[])) and time <= ${now}::timestamptz
-        order by base, quote, time desc`;
-      const quotes: FxQuote[] = rows.map((row) => ({ ...row, time: asDate(row.time) }));
-      return currencies.map((currency) => quotes.filter((row) => row.base === currency || row.quote === currency));
-    }),
+    fxQuotes,
+    fxTable: new DataLoader(async (keys) =>
+      Promise.all(
+        keys.map(async (key) => {
+          const quotes = await fxQuotes.loadMany(key.split(','));
+          return createFxTable(
+            quotes.flatMap((entry) => {
+              if (entry instanceof Error) throw entry;
+              return entry;
+            }),
+          );
+        }),
+      ),
+    ),
   };
 }
 
@@ -81,12 +100,6 @@ export async function readLatestPrices(sql: Sql, symbols: readonly string[]): Pr
 }
 
 /** An FX table covering `currencies` (and USD, for crosses) at the latest rates. */
-export async function loadFxTable(loaders: Loaders, currencies: readonly string[]): Promise<FxTable> {
-  const wanted = [...new Set([...currencies, 'USD'])];
-  const quotes = await loaders.fxQuotes.loadMany(wanted);
-  const usable = quotes.flatMap((entry) => {
-    if (entry instanceof Error) throw entry;
-    return entry;
-  });
-  return createFxTable(usable);
+export function loadFxTable(loaders: Loaders, currencies: readonly string[]): Promise<FxTable> {
+  return loaders.fxTable.load([...new Set([...currencies, 'USD'])].sort().join(','));
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementCounter } from '@nexanest/db';
 import { createContextFactory } from '../src/context.ts';
+import { createLoaders, loadFxTable } from '../src/loaders.ts';
 import { createMarketServer } from '../src/server.ts';
 import { seedDemoMarketData } from '../src/services/seed-demo-market-data.ts';
 import { createMarketTestKit, type MarketTestKit } from './market-test-kit.ts';
@@ -107,5 +108,23 @@ describe('valuation fields for portfolio entities', () => {
       { id: 'h', weight: null },
       { id: 'g', progress: null, currentValue: null },
     ]);
+  });
+});
+
+describe('FX tables within one request', () => {
+  it('builds one table per set of currencies, in any order, from one FX statement, with the rates of a fresh build', async () => {
+    const loaders = createLoaders({ sql: kit.pool.sql, now: () => now });
+    statementCounter.reset();
+    const [first, reordered, other] = await Promise.all([
+      loadFxTable(loaders, ['EUR', 'GBP']),
+      loadFxTable(loaders, ['GBP', 'EUR', 'USD', 'EUR']),
+      loadFxTable(loaders, ['JPY']),
+    ]);
+    expect(reordered).toBe(first);
+    expect(other).not.toBe(first);
+    expect(statementCounter.count).toBe(1);
+    const fresh = await loadFxTable(createLoaders({ sql: kit.pool.sql, now: () => now }), ['EUR', 'GBP']);
+    expect(first.rate('EUR', 'GBP').toFixed()).toBe(fresh.rate('EUR', 'GBP').toFixed());
+    expect(other.rate('JPY', 'USD').gt(0)).toBe(true);
   });
 });
