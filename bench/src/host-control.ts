@@ -16,7 +16,11 @@ export async function startHost(input: HostInput): Promise<Host> {
   const child: ChildProcess = fork(fileURLToPath(new URL('./host.ts', import.meta.url)), {
     // BENCH_HOST_PROFILE=DIR: the subgraphs under `--cpu-prof`, to see where their CPU goes.
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_HOST_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_HOST_PROFILE] : [])],
-    env: { ...process.env, BENCH_HOST_INPUT: JSON.stringify(input) },
+    // The process runs with NODE_ENV=production, as a deployed subgraph does and as every gateway
+    // here does: graphql-js and express take their production paths (graphql-js's development
+    // build checks every instanceOf across realms). The services' own settings come from
+    // input.env (development mode: they create their databases and roles themselves).
+    env: { ...process.env, NODE_ENV: 'production', BENCH_HOST_INPUT: JSON.stringify(input) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
