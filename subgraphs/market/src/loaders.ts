@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Sql } from '@nexanest/db';
-import { createFxTable, type FxQuote, type FxTable } from './domain/fx.ts';
+import { createFxTable, type FxTable } from './domain/fx.ts';
+import { readLatestFxQuotes } from './db/latest-fx-quotes.ts';
 import type { LatestPriceState } from './domain/latest-price.ts';
 import { asDate } from './db/values.ts';
 import type { LatestPriceCache, RevisedLatestPrice } from './cache/latest-price-cache.ts';
@@ -22,11 +23,10 @@ export interface Loaders {
   instrument: DataLoader<string, InstrumentRecord | null>;
   /** Latest price rows by symbol; null before the first price. */
   latestPrice: DataLoader<string, LatestPriceRecord | null>;
-  /** Latest FX quotes (time <= now) that involve a currency, keyed by currency. */
-  fxQuotes: DataLoader<string, FxQuote[]>;
   /**
-   * FX tables by their currencies (sorted, comma-joined): a request values each holding in the same
-   * few currencies, so it builds each table once, not once per field.
+   * FX tables at the latest rates (time <= now) by their currencies (sorted, comma-joined, USD
+   * included): a request values each holding in the same few currencies, so it builds each table
+   * once, not once per field.
    */
   fxTable: DataLoader<string, FxTable>;
 }
@@ -46,16 +46,6 @@ const bySymbol = <T extends { symbol: string }>(keys: readonly string[], rows: r
 /** One statement per loader per tick of the event loop, whatever the number of keys. */
 export function createLoaders(deps: LoaderDeps): Loaders {
   const { sql } = deps;
-  const fxQuotes = new DataLoader<string, FxQuote[]>(async (currencies) => {
-    const now = (deps.now?.() ?? new Date()).toISOString();
-    const rows = await sql<(Omit<FxQuote, 'time'> & { time: Date | string })[]>`
-        select distinct on (base, quote) base, quote, rate, time
-        from market_data.currency_rates
-        where (base = any(${currencies as string[]}::text[]) or quote = any(${currencies as string[]}::text[])) and time <= ${now}::timestamptz
-        order by base, quote, time desc`;
-    const quotes: FxQuote[] = rows.map((row) => ({ ...row, time: asDate(row.time) }));
-    return currencies.map((currency) => quotes.filter((row) => row.base === currency || row.quote === currency));
-  });
   return {
     instrument: new DataLoader(async (symbols) => {
       const rows = await sql<InstrumentRecord[]>`
@@ -73,20 +63,19 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       if (cache && loaded.length > 0) await cache.putMany(loaded);
       return bySymbol(symbols, [...cached.values(), ...loaded]);
     }),
-    fxQuotes,
-    fxTable: new DataLoader(async (keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const quotes = await fxQuotes.loadMany(key.split(','));
-          return createFxTable(
-            quotes.flatMap((entry) => {
-              if (entry instanceof Error) throw entry;
-              return entry;
-            }),
-          );
-        }),
-      ),
-    ),
+    // Every table a request asks for in one tick, from one statement: the latest rate of each
+    // ordered pair within each set (a table converts only between the currencies it was asked for,
+    // USD included, so it needs no pair that leaves its set).
+    fxTable: new DataLoader(async (keys) => {
+      const sets = keys.map((key) => key.split(','));
+      const pairs = new Map<string, [string, string]>();
+      for (const set of sets) for (const base of set) for (const quote of set) if (base !== quote) pairs.set(`${base}/${quote}`, [base, quote]);
+      const quotes = await readLatestFxQuotes(sql, [...pairs.values()], deps.now?.() ?? new Date());
+      return sets.map((set) => {
+        const members = new Set(set);
+        return createFxTable(quotes.filter((quote) => members.has(quote.base) && members.has(quote.quote)));
+      });
+    }),
   };
 }
 

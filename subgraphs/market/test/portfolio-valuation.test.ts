@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementCounter } from '@nexanest/db';
 import { createContextFactory } from '../src/context.ts';
+import { createFxTable } from '../src/domain/fx.ts';
 import { createLoaders, loadFxTable } from '../src/loaders.ts';
 import { createMarketServer } from '../src/server.ts';
 import { seedDemoMarketData } from '../src/services/seed-demo-market-data.ts';
@@ -123,8 +124,25 @@ describe('FX tables within one request', () => {
     expect(reordered).toBe(first);
     expect(other).not.toBe(first);
     expect(statementCounter.count).toBe(1);
-    const fresh = await loadFxTable(createLoaders({ sql: kit.pool.sql, now: () => now }), ['EUR', 'GBP']);
-    expect(first.rate('EUR', 'GBP').toFixed()).toBe(fresh.rate('EUR', 'GBP').toFixed());
     expect(other.rate('JPY', 'USD').gt(0)).toBe(true);
+  });
+
+  it('converts as a table of every latest quote that involves its currencies would, between each two of them', async () => {
+    const currencies = ['USD', 'EUR', 'GBP', 'CHF', 'JPY'];
+    const rows = await kit.pool.sql<{ base: string; quote: string; rate: string; time: Date | string }[]>`
+      select distinct on (base, quote) base, quote, rate, time from market_data.currency_rates
+      where (base = any(${currencies}::text[]) or quote = any(${currencies}::text[])) and time <= ${now.toISOString()}::timestamptz
+      order by base, quote, time desc`;
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    const reference = createFxTable(rows.map((row) => ({ ...row, time: new Date(row.time) })));
+    for (const set of [['EUR'], ['EUR', 'GBP'], ['CHF', 'JPY', 'EUR'], currencies]) {
+      const table = await loadFxTable(createLoaders({ sql: kit.pool.sql, now: () => now }), set);
+      const members = [...new Set([...set, 'USD'])];
+      for (const from of members)
+        for (const to of members) {
+          expect(table.rate(from, to).toFixed(), `${from}/${to}`).toBe(reference.rate(from, to).toFixed());
+          expect(table.quote(from, to).time, `${from}/${to}`).toEqual(reference.quote(from, to).time);
+        }
+    }
   });
 });
