@@ -8,14 +8,16 @@ import { freePort, startProc, type Proc } from './procs.ts';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH = fileURLToPath(new URL('../', import.meta.url));
 
-export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'nexanest-entity-cache' | 'apollo-stock' | 'hive' | 'hive-router';
+export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'nexanest-entity-cache' | 'nexanest-no-entity-cache' | 'apollo-stock' | 'hive' | 'hive-router';
 /** `optional`: measured only when BENCH_GATEWAYS names it. */
 export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; optional?: boolean }[] = [
   { name: 'nexanest', label: 'NexaNest gateway', clusters: true },
   // Ours without the heap budget of the Docker files: what the budget costs or saves, paired round by round.
   { name: 'nexanest-unbudgeted', label: 'NexaNest gateway, no heap budget', clusters: false, optional: true },
-  // Ours with its entity cache on (GATEWAY_ENTITY_CACHE=on; off by default): what the cache of public entities pays.
+  // Ours with its entity cache set on, and set off (GATEWAY_ENTITY_CACHE; on by default since commit
+  // f2070bc's run, off before): what the cache of public entities pays, paired round by round.
   { name: 'nexanest-entity-cache', label: 'NexaNest gateway, entity cache on', clusters: false, optional: true },
+  { name: 'nexanest-no-entity-cache', label: 'NexaNest gateway, entity cache off', clusters: false, optional: true },
   { name: 'apollo-stock', label: 'stock @apollo/gateway', clusters: true },
   { name: 'hive', label: 'Hive Gateway', clusters: true },
   { name: 'hive-router', label: 'Hive Gateway --hive-router-runtime', clusters: true },
@@ -63,6 +65,7 @@ export async function startGateway(
     const heapFlags = (process.env.BENCH_HEAP_FLAGS ?? '--max-old-space-size=256').split(' ').filter(Boolean);
     const budget = name === 'nexanest-unbudgeted' ? [] : heapFlags;
     if (name === 'nexanest-entity-cache') env.GATEWAY_ENTITY_CACHE = 'on';
+    if (name === 'nexanest-no-entity-cache') env.GATEWAY_ENTITY_CACHE = 'off';
     args = [...nodeArgs, ...budget, '--import', 'tsx', 'gateway/src/main.ts'];
     Object.assign(env, {
       GATEWAY_PORT: String(port),
@@ -93,7 +96,7 @@ export async function startGateway(
   const proc = startProc(node, args, { cwd, env });
   const url = `http://127.0.0.1:${port}/graphql`;
   const workersEnv = name.startsWith('nexanest')
-    ? `${env.GATEWAY_ENTITY_CACHE ? 'GATEWAY_ENTITY_CACHE=on ' : ''}GATEWAY_WORKERS=${workers} `
+    ? `${env.GATEWAY_ENTITY_CACHE ? `GATEWAY_ENTITY_CACHE=${env.GATEWAY_ENTITY_CACHE} ` : ''}GATEWAY_WORKERS=${workers} `
     : name === 'apollo-stock'
       ? `WORKERS=${workers} `
       : '';

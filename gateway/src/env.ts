@@ -60,9 +60,10 @@ export const gatewayEnvSchema = baseEnvSchema
     /**
      * Public entities (every field selected hinted with @cacheControl in the supergraph) answered from
      * memory for their maxAge, e.g. an instrument's latest price for 2 s (gateway/src/entity-cache/).
-     * Off by default: the bench has not shown it pays (docs/bench.md), and it lets a price lag.
+     * On by default since the bench showed it pays once the subgraphs got leaner (docs/bench.md);
+     * `off` when no price may lag, even by 2 s.
      */
-    GATEWAY_ENTITY_CACHE: z.enum(['on', 'off']).default('off'),
+    GATEWAY_ENTITY_CACHE: z.enum(['on', 'off']).default('on'),
   })
   // Production names every subgraph: the supergraph's routing URLs are local development addresses.
   .superRefine(productionGuard(['AUTH_SUBGRAPH_URL', 'PORTFOLIO_SUBGRAPH_URL', 'MARKET_SUBGRAPH_URL', 'ANALYTICS_SUBGRAPH_URL', 'NOTIFICATIONS_SUBGRAPH_URL']));

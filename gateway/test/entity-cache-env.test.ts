@@ -3,9 +3,9 @@ import { loadGatewayEnv } from '../src/env.ts';
 
 /** GATEWAY_ENTITY_CACHE, read once at boot like every other gateway setting. */
 describe('GATEWAY_ENTITY_CACHE', () => {
-  it('is off unless turned on', () => {
-    expect(loadGatewayEnv({ NODE_ENV: 'test' }).GATEWAY_ENTITY_CACHE).toBe('off');
-    expect(loadGatewayEnv({ NODE_ENV: 'test', GATEWAY_ENTITY_CACHE: 'on' }).GATEWAY_ENTITY_CACHE).toBe('on');
+  it('is on unless turned off', () => {
+    expect(loadGatewayEnv({ NODE_ENV: 'test' }).GATEWAY_ENTITY_CACHE).toBe('on');
+    expect(loadGatewayEnv({ NODE_ENV: 'test', GATEWAY_ENTITY_CACHE: 'off' }).GATEWAY_ENTITY_CACHE).toBe('off');
   });
 
   it('refuses anything but on or off', () => {

@@ -16,7 +16,7 @@ import { adminClient, registerUser, startTestStack, type TestStack } from '../su
  * A gateway with the cache sends market through a recording proxy (what reaches market is seen,
  * nothing is mocked); a gateway without it answers the same. So that the test does not race the 2 s
  * hint of Price on a busy machine, that gateway serves the supergraph with Price hinted 300 s; a third
- * gateway with the committed hints (the cache is off by default, so it is turned on) shows a new
+ * gateway with the committed hints and the default settings (the cache is on by default) shows a new
  * price served after 2 s.
  */
 type User = Awaited<ReturnType<typeof registerUser>>;
@@ -70,7 +70,7 @@ beforeAll(async () => {
     port: 0,
   });
   committed = await startGateway({
-    env: gatewayEnv({ GATEWAY_ENTITY_CACHE: 'on' }),
+    env: gatewayEnv({}),
     logger: createLogger('committed', 'silent'),
     subgraphUrls: stack.services,
     port: 0,
