@@ -44,7 +44,7 @@ export function createBodyErrorHandler(logger: Logger): ErrorRequestHandler {
       res.status(error.status).json({ errors: [{ message: messageFor(error), extensions: { code: 'BAD_USER_INPUT' } }] });
       return;
     }
-    logger.error({ err: error }, 'unexpected error before GraphQL execution');
+    logger.error({ requestId: res.locals.requestId, err: error }, 'unexpected error before GraphQL execution');
     res.status(500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   };
 }

@@ -36,7 +36,7 @@ export {
   type MarketQuote,
 } from './market-client.ts';
 export { postInternal, mountInternalRoute, InternalBadRequest, InternalCallError, type HttpApp, type InternalAnswer, type LateUrl } from './internal-call.ts';
-export { REQUEST_ID_HEADER, requestIdFrom, requestIdMiddleware, requestIdOfHeaders, requestIdPlugin, requestIdOfError } from './observability/request-id.ts';
+export { REQUEST_ID_HEADER, requestIdFrom, requestIdMiddleware, requestIdPlugin } from './observability/request-id.ts';
 export { createServiceMetrics, attachMetrics, metricsOf, type ServiceMetrics } from './observability/metrics.ts';
 export { runHealthChecks, type HealthCheck, type HealthReport } from './observability/health.ts';
 export { observeStores, type PoolUsageSource, type StoreObservations, type StreamGroupInfo } from './observability/store-metrics.ts';
