@@ -15,7 +15,7 @@ export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; op
   // Ours without the heap budget of the Docker files: what the budget costs or saves, paired round by round.
   { name: 'nexanest-unbudgeted', label: 'NexaNest gateway, no heap budget', clusters: false, optional: true },
   // Ours with its entity cache set on, and set off (GATEWAY_ENTITY_CACHE; on by default since commit
-  // f2070bc's run, off before): what the cache of public entities pays, paired round by round.
+  // a1784f3, off before): what the cache of public entities pays, paired round by round.
   { name: 'nexanest-entity-cache', label: 'NexaNest gateway, entity cache on', clusters: false, optional: true },
   { name: 'nexanest-no-entity-cache', label: 'NexaNest gateway, entity cache off', clusters: false, optional: true },
   { name: 'apollo-stock', label: 'stock @apollo/gateway', clusters: true },
