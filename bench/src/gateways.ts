@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { secrets } from './config.ts';
-import { freePort, startProc, type Proc } from './procs.ts';
+import { freePort } from '@nexanest/testing';
+import { startProc, type Proc } from './procs.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH = fileURLToPath(new URL('../', import.meta.url));

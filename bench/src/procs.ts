@@ -1,8 +1,8 @@
 // Processes of a bench run: started in their own process group (a gateway's cluster workers
 // included), measured from /proc (peak RSS and CPU time of the whole group), stopped by group id.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { processStats } from '@nexanest/testing';
 
 export interface Proc {
   child: ChildProcess;
@@ -51,38 +51,6 @@ export function startProc(command: string, args: string[], options: { cwd: strin
   };
 }
 
-const TICKS_PER_S = 100;
-
-interface ProcStat {
-  pid: number;
-  command: string;
-  /** One-letter state; `Z` for a zombie (exited, waiting for its parent to reap it). */
-  state: string;
-  pgid: number;
-  /** User + system CPU seconds of all its threads. */
-  cpu: number;
-}
-
-/** /proc/<pid>/stat of every process now (those that vanish while being read are left out). */
-function processStats(): ProcStat[] {
-  const stats: ProcStat[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.push({
-        pid: Number(entry),
-        command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
-        state: fields[0] ?? '',
-        pgid: Number(fields[2]),
-        cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S,
-      });
-    } catch {}
-  }
-  return stats;
-}
-
 /** The live processes of the group led by `pgid`. */
 const groupStats = (pgid: number) => processStats().filter((p) => p.pgid === pgid && p.state !== 'Z');
 
@@ -117,17 +85,6 @@ export function sampleGroup(pgid: number) {
     const end = groupUsage(pgid);
     return { peakRss: Math.max(peak, end.rss), cpuSeconds: end.cpu - start.cpu };
   };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** CPU seconds the processes of `after` used since `before`; one that started in between counts whole. */

@@ -2,29 +2,19 @@
 // holdings, at 16 concurrent connections. Prints RPS, latency percentiles and SQL statements per
 // request. The load generator (autocannon) runs as its own process.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { statementCounter } from '@nexanest/db';
 import { listReferenceInstruments } from '@nexanest/market';
+import { processStats } from '@nexanest/testing';
 import { operation } from '../../test/support/operations.ts';
 import { adminClient, registerUser, startTestStack } from '../../test/support/stack.ts';
 
-/** CPU time of every `postgres` process on this machine, in ms (/proc; 0 where it is unreadable). */
-function postgresCpuMs(): number {
-  const ticksPerMs = 100 / 1000; // USER_HZ
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-    } catch {}
-  }
-  return total;
-}
+/** CPU time of every `postgres` process on this machine, in ms. */
+const postgresCpuMs = () =>
+  processStats()
+    .filter((p) => p.command === 'postgres')
+    .reduce((ms, p) => ms + p.cpu * 1000, 0);
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);

@@ -6,7 +6,8 @@ import { dropRedisNamespace, uniqueName } from '@nexanest/testing';
 import { BENCH, ROOT } from '../gateways.ts';
 import { post } from '../graphql-request.ts';
 import { bodyFor } from '../operations.ts';
-import { freePort, startProc } from '../procs.ts';
+import { freePort } from '@nexanest/testing';
+import { startProc } from '../procs.ts';
 
 export interface ColdStartResult {
   command: string;

@@ -4,3 +4,4 @@ export { startPrivateRedisCluster, type PrivateRedisCluster } from './redis-clus
 export { eventually, readMetric, readUntil } from './metrics.ts';
 export { freePort } from './free-port.ts';
 export { asCaller, type DatabaseCaller } from './as-caller.ts';
+export { processStats, type ProcStat } from './proc-stats.ts';
