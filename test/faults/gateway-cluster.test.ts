@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { freePort, testRedisUrl } from '@nexanest/testing';
+import { freePort, processStats, testRedisUrl } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -27,17 +27,16 @@ afterAll(async () => {
 
 /** Pids of the gateway workers: children of the primary running main.ts (tsx's esbuild children left out). */
 function workerPids(primary: number): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== primary || fields[0] === 'Z') continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('gateway/src/main.ts')) pids.push(Number(entry));
-    } catch {}
-  }
-  return pids;
+  const children = processStats().filter((p) => p.ppid === primary && p.state !== 'Z');
+  return children
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').includes('gateway/src/main.ts');
+      } catch {
+        return false;
+      }
+    })
+    .map((p) => p.pid);
 }
 
 const alive = (pid: number) => {

@@ -9,6 +9,7 @@ export interface ProcStat {
   command: string;
   /** One-letter state; `Z` for a zombie (exited, waiting for its parent to reap it). */
   state: string;
+  ppid: number;
   pgid: number;
   /** User + system CPU seconds of all its threads. */
   cpu: number;
@@ -26,6 +27,7 @@ export function processStats(): ProcStat[] {
         pid: Number(entry),
         command: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
         state: fields[0] ?? '',
+        ppid: Number(fields[1]),
         pgid: Number(fields[2]),
         cpu: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_S,
       });
