@@ -9,7 +9,7 @@ import { startProc, type Proc } from './procs.ts';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH = fileURLToPath(new URL('../', import.meta.url));
 
-export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'nexanest-default-young' | 'nexanest-entity-cache' | 'nexanest-no-entity-cache' | 'apollo-stock' | 'hive' | 'hive-router';
+export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'nexanest-default-young' | 'nexanest-entity-cache' | 'nexanest-no-entity-cache' | 'apollo-stock' | 'apollo-stock-our-flags' | 'hive' | 'hive-router';
 /** `optional`: measured only when BENCH_GATEWAYS names it. */
 export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; optional?: boolean }[] = [
   { name: 'nexanest', label: 'NexaNest gateway', clusters: true },
@@ -23,6 +23,8 @@ export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; op
   { name: 'nexanest-entity-cache', label: 'NexaNest gateway, entity cache on', clusters: false, optional: true },
   { name: 'nexanest-no-entity-cache', label: 'NexaNest gateway, entity cache off', clusters: false, optional: true },
   { name: 'apollo-stock', label: 'stock @apollo/gateway', clusters: true },
+  // The stock gateway under the V8 heap flags ours runs with: how much of our lead those flags are.
+  { name: 'apollo-stock-our-flags', label: 'stock @apollo/gateway, our V8 heap flags', clusters: false, optional: true },
   { name: 'hive', label: 'Hive Gateway', clusters: true },
   { name: 'hive-router', label: 'Hive Gateway --hive-router-runtime', clusters: true },
 ];
@@ -64,12 +66,12 @@ export async function startGateway(
   const node = process.execPath;
   let args: string[];
   let cwd = BENCH;
+  // As the Docker files run ours: a heap budget of 256 MB and semi-spaces of 32 MB (README, "Each
+  // service can also run as its own process"). BENCH_HEAP_FLAGS: other V8 heap flags for ours, to
+  // try them before they go into the Docker files.
+  const heapFlags = (process.env.BENCH_HEAP_FLAGS ?? `${OLD_SPACE} --max-semi-space-size=32`).split(' ').filter(Boolean);
   if (name.startsWith('nexanest')) {
     cwd = ROOT;
-    // As the Docker files run it: a heap budget of 256 MB and semi-spaces of 32 MB (README, "Each
-    // service can also run as its own process"). BENCH_HEAP_FLAGS: other V8 heap flags for ours, to
-    // try them before they go into the Docker files.
-    const heapFlags = (process.env.BENCH_HEAP_FLAGS ?? `${OLD_SPACE} --max-semi-space-size=32`).split(' ').filter(Boolean);
     const budget = name === 'nexanest-unbudgeted' ? [] : name === 'nexanest-default-young' ? [OLD_SPACE] : heapFlags;
     if (name === 'nexanest-entity-cache') env.GATEWAY_ENTITY_CACHE = 'on';
     if (name === 'nexanest-no-entity-cache') env.GATEWAY_ENTITY_CACHE = 'off';
@@ -81,8 +83,8 @@ export async function startGateway(
       NEXANEST_NAMESPACE: subgraphs.namespace,
       ...Object.fromEntries(Object.entries(subgraphs.services).map(([service, url]) => [`${service.toUpperCase()}_SUBGRAPH_URL`, url])),
     });
-  } else if (name === 'apollo-stock') {
-    args = [...nodeArgs, '--import', 'tsx', 'src/peers/apollo-stock.ts'];
+  } else if (name.startsWith('apollo-stock')) {
+    args = [...nodeArgs, ...(name === 'apollo-stock-our-flags' ? heapFlags : []), '--import', 'tsx', 'src/peers/apollo-stock.ts'];
     Object.assign(env, { PORT: String(port), WORKERS: String(workers), SUPERGRAPH_PATH: supergraphPath });
   } else {
     args = [
@@ -104,7 +106,7 @@ export async function startGateway(
   const url = `http://127.0.0.1:${port}/graphql`;
   const workersEnv = name.startsWith('nexanest')
     ? `${env.GATEWAY_ENTITY_CACHE ? `GATEWAY_ENTITY_CACHE=${env.GATEWAY_ENTITY_CACHE} ` : ''}GATEWAY_WORKERS=${workers} `
-    : name === 'apollo-stock'
+    : name.startsWith('apollo-stock')
       ? `WORKERS=${workers} `
       : '';
   return { url, proc, command: `(cd ${cwd === ROOT ? '.' : 'bench'} && ${workersEnv}node ${args.join(' ')})` };
