@@ -9,7 +9,16 @@ import { startProc, type Proc } from './procs.ts';
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BENCH = fileURLToPath(new URL('../', import.meta.url));
 
-export type GatewayName = 'nexanest' | 'nexanest-unbudgeted' | 'nexanest-default-young' | 'nexanest-entity-cache' | 'nexanest-no-entity-cache' | 'apollo-stock' | 'apollo-stock-our-flags' | 'hive' | 'hive-router';
+export type GatewayName =
+  | 'nexanest'
+  | 'nexanest-unbudgeted'
+  | 'nexanest-default-young'
+  | 'nexanest-entity-cache'
+  | 'nexanest-no-entity-cache'
+  | 'apollo-stock'
+  | 'apollo-stock-our-flags'
+  | 'hive'
+  | 'hive-router';
 /** `optional`: measured only when BENCH_GATEWAYS names it. */
 export const GATEWAYS: { name: GatewayName; label: string; clusters: boolean; optional?: boolean }[] = [
   { name: 'nexanest', label: 'NexaNest gateway', clusters: true },
