@@ -81,4 +81,19 @@ describe('compose files', () => {
       expect(rendered).toContain(resolve(INFRA, 'database', mounted.endsWith('.sql') || mounted.endsWith('.sh') ? `init/${mounted}` : mounted));
     }
   });
+
+  it('runs the gateway with the same Node flags in the image and both compose files, a heap budget among them', () => {
+    const dockerfile = readFileSync(compose('Dockerfile'), 'utf8');
+    const image = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(image).toBeDefined();
+    const commands = ['docker-compose.yml', 'docker-compose.swarm.yml'].map((file) => {
+      const text = readFileSync(compose(file), 'utf8');
+      const gateway = text.slice(text.indexOf('\n  gateway:'));
+      return /command: (\[.*\])/.exec(gateway)?.[1];
+    });
+    for (const command of commands) expect(command && JSON.parse(command)).toEqual(JSON.parse(image as string));
+    const args = JSON.parse(image as string) as string[];
+    expect(args.at(-1)).toBe('gateway/src/main.ts');
+    expect(args.some((arg) => arg.startsWith('--max-old-space-size='))).toBe(true);
+  });
 });
