@@ -15,7 +15,12 @@ export interface Results {
   startedAt: Date;
   finishedAt?: Date;
   settings: typeof Settings;
-  /** Parts not run this time, kept from an earlier run's results.json: part -> that run's date. */
+  /** The commit the run started on. */
+  commit?: string;
+  /**
+   * Parts not run this time, kept from an earlier run's results.json: part -> that run's date,
+   * commit and settings (only the date for runs written before those were kept).
+   */
   earlier: Record<string, string>;
   dataset?: { market: MarketLoad; rows: Record<string, number>; accountsSeconds: number };
   gateways?: GatewaysResult;
@@ -33,6 +38,13 @@ const sh = (command: string) => {
   }
 };
 
+export const currentCommit = () => sh('git rev-parse --short HEAD');
+
+/** The settings of a run as the environment variables that reproduce it (`parts` a Set, or an array read back from results.json). */
+type RunSettings = Omit<typeof Settings, 'parts'> & { parts: Iterable<string> };
+const settingsLine = (s: RunSettings) =>
+  `BENCH_DURATION=${s.durationSeconds} BENCH_WARMUP=${s.warmupSeconds} BENCH_CONNECTIONS=${s.connections.join(',')} BENCH_ALL_CORES=${s.allCores} BENCH_ROUNDS=${s.rounds ?? 1} BENCH_ALL_CORES_ROUNDS=${s.allCoresRounds ?? 1}${s.gateways ? ` BENCH_GATEWAYS=${s.gateways}` : ''} BENCH_USERS=${s.users} BENCH_HISTORY_DAYS=${s.historyDays} BENCH_PARTS=${[...s.parts].join(',')}`;
+
 export type { GatewayCase };
 
 const PARTS = ['dataset', 'gateways', 'cost', 'fanout', 'ingest', 'coldStart'] as const;
@@ -46,13 +58,20 @@ export function keepEarlierParts(results: Results): void {
   if (!existsSync(file)) return;
   const previous = JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<(typeof PARTS)[number], unknown>> & {
     startedAt: string;
+    commit?: string;
+    settings?: RunSettings;
     earlier?: Record<string, string>;
   };
+  const described = [
+    previous.startedAt,
+    previous.commit ? ` at commit ${previous.commit}` : '',
+    previous.settings ? `, with ${settingsLine(previous.settings)}` : '',
+  ].join('');
   const target = results as unknown as Record<string, unknown>;
   for (const part of PARTS) {
     if (target[part] !== undefined || previous[part] === undefined) continue;
     target[part] = previous[part];
-    results.earlier[part] = previous.earlier?.[part] ?? previous.startedAt;
+    results.earlier[part] = previous.earlier?.[part] ?? described;
   }
 }
 
@@ -70,7 +89,7 @@ export function writeResults(results: Results): string {
     '',
     `- CPU: ${cpu[0]?.model ?? '?'}, ${cpu.length} cores; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
     `- OS: ${process.platform} ${release()}; Node ${process.version}; ${sh('psql --version') || 'psql ?'}; Redis ${sh("redis-server --version | sed 's/.*v=\\([^ ]*\\).*/\\1/'")}`,
-    `- commit: ${sh('git rev-parse --short HEAD')}; load average (1, 5, 15 min) when the report was written: ${loadavg()
+    `- commit: ${results.commit ?? currentCommit()}; load average (1, 5, 15 min) when the report was written: ${loadavg()
       .map((n) => n.toFixed(1))
       .join(', ')}`,
     '- Shared: PostgreSQL, Redis, the subgraphs, the gateway under test and the load generator all run on these cores,',
@@ -80,7 +99,7 @@ export function writeResults(results: Results): string {
     '',
     '```sh',
     'cd bench && npm ci && npm run bench',
-    `# settings of this run: BENCH_DURATION=${s.durationSeconds} BENCH_WARMUP=${s.warmupSeconds} BENCH_CONNECTIONS=${s.connections.join(',')} BENCH_ALL_CORES=${s.allCores} BENCH_ROUNDS=${s.rounds ?? 1} BENCH_ALL_CORES_ROUNDS=${s.allCoresRounds ?? 1}${(s.gateways ?? process.env.BENCH_GATEWAYS) ? ` BENCH_GATEWAYS=${s.gateways ?? process.env.BENCH_GATEWAYS}` : ''} BENCH_USERS=${s.users} BENCH_HISTORY_DAYS=${s.historyDays} BENCH_PARTS=${[...s.parts].join(',')}`,
+    `# settings of this run: ${settingsLine(s)}`,
     '```',
     '',
   ];

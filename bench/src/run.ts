@@ -9,14 +9,14 @@ import { secrets, settings } from './config.ts';
 import { loadAccounts, loadMarket, type AccountsLoad, type MarketLoad } from './dataset.ts';
 import { BENCH, writeSupergraph } from './gateways.ts';
 import { startHost, type Host } from './host-control.ts';
-import { keepEarlierParts, writeResults, type Results } from './report.ts';
+import { currentCommit, keepEarlierParts, writeResults, type Results } from './report.ts';
 import { runColdStart } from './scenarios/cold-start.ts';
 import { runCostScenario } from './scenarios/cost.ts';
 import { runExistingBench } from './scenarios/existing.ts';
 import { runGatewayScenario } from './scenarios/gateways.ts';
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const results: Results = { startedAt: new Date(), settings, earlier: {} };
+const results: Results = { startedAt: new Date(), commit: currentCommit(), settings, earlier: {} };
 const runDir = `${BENCH}.run`;
 mkdirSync(runDir, { recursive: true });
 
