@@ -1,6 +1,7 @@
 // npm run bench:dashboard — Dashboard through the gateway for a user with 3 portfolios of 20
-// holdings, at 16 concurrent connections. Prints RPS, latency percentiles and SQL statements per
-// request. The load generator (autocannon) runs as its own process.
+// holdings, at 16 concurrent connections. Prints RPS, latency percentiles, SQL statements per
+// request and CPU ms per request (this process, and PostgreSQL). The load generator (autocannon)
+// runs as its own process.
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';

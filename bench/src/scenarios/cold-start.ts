@@ -2,11 +2,10 @@
 // until the demo user's first Dashboard is answered: first on an empty data directory, then warm
 // on the same one. Its own ports, data directory and Redis namespace; everything removed after.
 import { rmSync } from 'node:fs';
-import { dropRedisNamespace, uniqueName } from '@nexanest/testing';
+import { dropRedisNamespace, freePort, uniqueName } from '@nexanest/testing';
 import { BENCH, ROOT } from '../gateways.ts';
 import { post } from '../graphql-request.ts';
 import { bodyFor } from '../operations.ts';
-import { freePort } from '@nexanest/testing';
 import { startProc } from '../procs.ts';
 
 export interface ColdStartResult {
