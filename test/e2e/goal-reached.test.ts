@@ -5,7 +5,7 @@ import { connectRedis, EVENTS_REDIS_DB, eventsStreamKey, readStreamGroups, type 
 import { createPool, type Pool } from '@nexanest/db';
 import { createLogger, createMarketClient } from '@nexanest/graphql';
 import type { GatewayClient } from '@nexanest/infrastructure';
-import { createGoalEvaluator, portfolioSchema, type GoalEvaluator } from '@nexanest/portfolio';
+import { createGoalEvaluator, createPortfolioCache, PORTFOLIO_REDIS_DB, portfolioSchema, type GoalEvaluator } from '@nexanest/portfolio';
 import { testRedisUrl } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
 import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
@@ -30,6 +30,7 @@ interface Added {
 let stack: TestStack;
 let admin: GatewayClient;
 let events: Redis;
+let cacheRedis: Redis;
 let owner: Pool<typeof portfolioSchema>;
 let evaluator: GoalEvaluator;
 let ann: User;
@@ -51,11 +52,16 @@ beforeAll(async () => {
   events = connectRedis(testRedisUrl(), EVENTS_REDIS_DB);
   owner = createPool({ url: stack.databases.portfolio, max: 2, schema: portfolioSchema, applicationName: 'goal-test' });
   const market = createMarketClient({ url: stack.services.market as string, cacheTtlMs: 0 });
-  evaluator = createGoalEvaluator({ db: owner.db, market, logger: createLogger('goal-test', 'silent') });
+  // A second evaluator, as another replica runs one: it must make the portfolio cache forget what it marks.
+  cacheRedis = connectRedis(testRedisUrl(), PORTFOLIO_REDIS_DB);
+  const logger = createLogger('goal-test', 'silent');
+  const cache = createPortfolioCache({ redis: cacheRedis, namespace: stack.namespace, ttlSeconds: 300, logger });
+  evaluator = createGoalEvaluator({ db: owner.db, market, logger, cache });
 });
 afterAll(async () => {
   await Promise.all(sockets.map((socket) => socket.dispose()));
   events?.disconnect();
+  cacheRedis?.disconnect();
   await owner?.close();
   await stack?.teardown();
 });

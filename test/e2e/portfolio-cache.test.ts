@@ -121,6 +121,43 @@ describe('portfolio cache-aside', () => {
     expect(list.map((p: { id: string }) => p.id)).toEqual([portfolioId, created.data?.createPortfolio.id]);
   });
 
+  it('serves goals and allocation rules from Redis, and shows a new goal and a changed rule on the next read', async () => {
+    const PLANNING = `query($id: ID!) { portfolio(id: $id) {
+      goals { id name targetAmount { amount currency } targetDate createdAt reachedAt }
+      allocationRules { id dimension key targetWeight tolerance }
+    } }`;
+    const planning = async (client: Client['client'] = owner.client) => client.request(PLANNING, { id: portfolioId });
+    expect((await planning()).data?.portfolio).toEqual({ goals: [], allocationRules: [] });
+    expect(await statementsOf(() => planning())).toBe(0);
+
+    const targetDate = new Date(Date.now() + 365 * 86_400_000).toISOString();
+    const goal = await owner.client.request(operation('CreateGoal'), { input: { portfolioId, name: 'House', targetAmount: '50000', targetDate } });
+    expect(goal.errors).toBeUndefined();
+    const withGoal = await planning();
+    expect(withGoal.data?.portfolio.goals).toEqual([
+      {
+        id: goal.data?.createGoal.id,
+        name: 'House',
+        targetAmount: { amount: '50000', currency: 'USD' },
+        targetDate,
+        createdAt: expect.any(String),
+        reachedAt: null,
+      },
+    ]);
+    const rule = { portfolioId, dimension: 'ASSET_CLASS', key: 'stock', targetWeight: 0.6, tolerance: 0.05 };
+    expect((await owner.client.request(operation('SetAllocationRule'), { input: rule })).errors).toBeUndefined();
+    const withRule = await planning();
+    expect(withRule.data?.portfolio.allocationRules).toEqual([
+      { id: expect.any(String), dimension: 'ASSET_CLASS', key: 'STOCK', targetWeight: 0.6, tolerance: 0.05 },
+    ]);
+    // Served from Redis now, dates and all, exactly as PostgreSQL answered.
+    expect(await statementsOf(async () => expect((await planning()).data).toEqual(withRule.data))).toBe(0);
+
+    expect((await owner.client.request(operation('SetAllocationRule'), { input: { ...rule, targetWeight: 0.7 } })).errors).toBeUndefined();
+    expect((await planning()).data?.portfolio.allocationRules).toMatchObject([{ key: 'STOCK', targetWeight: 0.7 }]);
+    expect((await planning(stranger.client)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
   it('follows grants and revokes for an advisor at once', async () => {
     await detail();
     expect((await detail(advisor.client)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -4,3 +4,4 @@ export { createPortfolioServer, type PortfolioServer, type PortfolioServerDeps }
 export { createAuthClient, type AuthClient } from './auth-client.ts';
 export { createGoalEvaluator, type GoalEvaluator } from './goals/goal-evaluator.ts';
 export { schema as portfolioSchema } from './db/index.ts';
+export { createPortfolioCache, PORTFOLIO_REDIS_DB, type PortfolioCache } from './cache/portfolio-cache.ts';

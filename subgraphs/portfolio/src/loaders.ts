@@ -4,9 +4,10 @@ import { hasScope, type Identity, type Logger } from '@nexanest/graphql';
 import { cacheAside, type RequestCache } from './cache/request-cache.ts';
 import type { PortfolioDb } from './db/index.ts';
 import { cashBalances, holdings, portfolioAccess, portfolios, type CashBalanceRow, type HoldingRow, type PortfolioRow } from './db/schema/index.ts';
+import { groupBy, groupMap, pick } from './grouping.ts';
 import { idKey, isUuid } from './ids.ts';
 import { createWatchlistLoaders, type WatchlistLoaders } from './watchlist-loaders.ts';
-import { createPlanningLoaders, type PlanningLoaders } from './planning-loaders.ts';
+import { createPlanningLoaders, type PerPortfolioRead, type PlanningLoaders } from './planning-loaders.ts';
 import { listTransactions, type TransactionConnection } from './services/list-transactions.ts';
 
 /**
@@ -33,28 +34,6 @@ export interface Loaders extends WatchlistLoaders, PlanningLoaders {
   /** The first page of a readable portfolio's ledger, by `<portfolioId>|<first>`. */
   firstLedgerPage: DataLoader<string, TransactionConnection>;
 }
-
-function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return keys.map((key) => groups.get(idKey(key)) ?? []);
-}
-
-function pick<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
-  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => byKey.get(idKey(key)) ?? null);
-}
-
-/** Rows grouped by key, as a map with an entry (maybe empty) for every key: what the cache stores. */
-const groupMap = <T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string) => {
-  const groups = groupBy(keys, rows, keyOf);
-  return new Map(keys.map((key, i) => [key, groups[i] ?? []]));
-};
 
 /**
  * Built per request. With a cache (`requestCache.active()`), the portfolio row, holdings, cash and
@@ -143,7 +122,7 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
   });
 
   /** A per-portfolio list through the cache, for readable portfolios only; the database's own rules otherwise. */
-  const perPortfolio = async <T>(part: string, ids: readonly string[], load: (wanted: string[]) => Promise<Map<string, T[]>>): Promise<T[][]> => {
+  const perPortfolio: PerPortfolioRead = async (part, ids, load) => {
     const wanted = [...new Set(ids.filter(isUuid).map(idKey))];
     if (wanted.length === 0) return ids.map(() => []);
     const active = cache();
@@ -244,6 +223,6 @@ export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity
     myHoldingsBySymbol,
     portfoliosGrantedTo,
     ...createWatchlistLoaders(db, readerId),
-    ...createPlanningLoaders(db, portfolioById),
+    ...createPlanningLoaders(db, portfolioById, perPortfolio),
   };
 }

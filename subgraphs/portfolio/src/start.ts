@@ -126,6 +126,7 @@ export async function startPortfolioService(options: StartPortfolioOptions): Pro
       namespace: env.NEXANEST_NAMESPACE,
       intervalMs: env.PORTFOLIO_GOALS_INTERVAL_MS,
       tickBatchMs: env.PORTFOLIO_GOALS_TICK_BATCH_MS,
+      cache,
       logger,
     });
     const server = createPortfolioServer({

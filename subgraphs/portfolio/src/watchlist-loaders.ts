@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { asc, inArray } from 'drizzle-orm';
 import type { PortfolioDb } from './db/index.ts';
 import { watchlistItems, watchlists, type WatchlistItemRow, type WatchlistRow } from './db/schema/index.ts';
+import { groupBy } from './grouping.ts';
 import { idKey, isUuid } from './ids.ts';
 
 export interface WatchlistLoaders {
@@ -10,12 +11,6 @@ export interface WatchlistLoaders {
   /** Items by watchlist id, in the order they were added. Callers pass only the caller's lists. */
   itemsByWatchlist: DataLoader<string, WatchlistItemRow[]>;
 }
-
-const grouped = <T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] => {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) groups.set(keyOf(row), [...(groups.get(keyOf(row)) ?? []), row]);
-  return keys.map((key) => groups.get(idKey(key)) ?? []);
-};
 
 /** One statement per batch each; `readerId` is the caller allowed to read (null: nobody). */
 export function createWatchlistLoaders(db: () => Promise<PortfolioDb>, readerId: string | null): WatchlistLoaders {
@@ -28,7 +23,7 @@ export function createWatchlistLoaders(db: () => Promise<PortfolioDb>, readerId:
         .from(watchlists)
         .where(inArray(watchlists.ownerId, wanted))
         .orderBy(asc(watchlists.createdAt), asc(watchlists.id));
-      return grouped(owners, rows, (row) => row.ownerId);
+      return groupBy(owners, rows, (row) => row.ownerId);
     }),
     itemsByWatchlist: new DataLoader(async (ids) => {
       const wanted = ids.filter(isUuid).map(idKey);
@@ -38,7 +33,7 @@ export function createWatchlistLoaders(db: () => Promise<PortfolioDb>, readerId:
         .from(watchlistItems)
         .where(inArray(watchlistItems.watchlistId, wanted))
         .orderBy(asc(watchlistItems.addedAt), asc(watchlistItems.symbol));
-      return grouped(ids, rows, (row) => row.watchlistId);
+      return groupBy(ids, rows, (row) => row.watchlistId);
     }),
   };
 }

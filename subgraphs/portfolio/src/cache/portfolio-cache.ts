@@ -5,8 +5,9 @@ import type { Logger } from '@nexanest/graphql';
 export const PORTFOLIO_REDIS_DB = 0;
 
 /**
- * What a cached value hangs off: a portfolio (its row, holdings, cash, first ledger page) or an
- * owner (their list of portfolios). Each has a generation counter; a write bumps it after commit.
+ * What a cached value hangs off: a portfolio (its row, holdings, cash, first ledger page, goals,
+ * allocation rules) or an owner (their list of portfolios). Each has a generation counter; a write
+ * bumps it after commit.
  */
 export type CacheScopeKind = 'p' | 'o';
 
@@ -34,7 +35,7 @@ export interface PortfolioCache {
   purge(marks: { portfolios: Iterable<string>; owners: Iterable<string> }): Promise<void>;
 }
 
-const DATE_FIELDS = new Set(['createdAt', 'updatedAt', 'executedAt', 'grantedAt', 'revokedAt']);
+const DATE_FIELDS = new Set(['createdAt', 'updatedAt', 'executedAt', 'grantedAt', 'revokedAt', 'targetDate', 'reachedAt']);
 
 /** JSON turns Dates into ISO strings; rows get theirs back by field name. */
 const reviveDates = (key: string, value: unknown) => (typeof value === 'string' && DATE_FIELDS.has(key) ? new Date(value) : value);

@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, ne, type SQL } from 'drizzle-orm';
 import type { GoalFacts, Logger, MarketClient } from '@nexanest/graphql';
+import type { PortfolioCache } from '../cache/portfolio-cache.ts';
 import type { PortfolioDb } from '../db/index.ts';
 import { cashBalances, goals, holdings, portfolios, type GoalRow } from '../db/schema/index.ts';
 import { dec } from '../domain/index.ts';
@@ -28,9 +29,20 @@ export interface GoalEvaluator {
  * `reached_at` is still null: so the event is written once per goal, however many evaluators run
  * at once, and a goal whose value falls back below and rises again is not reached a second time.
  * Runs on the owner's connection: the system acts here, not a user (row-level security does not apply).
+ * A goal marked reached bumps its portfolio's generation in the portfolio cache after the commit,
+ * so the owner's next read shows `reachedAt`.
  */
-export function createGoalEvaluator(deps: { db: PortfolioDb; market: MarketClient; logger: Logger }): GoalEvaluator {
-  const { db, market, logger } = deps;
+export function createGoalEvaluator(deps: { db: PortfolioDb; market: MarketClient; logger: Logger; cache: PortfolioCache | null }): GoalEvaluator {
+  const { db, market, logger, cache } = deps;
+
+  async function forgetCached(portfolioId: string): Promise<void> {
+    try {
+      await cache?.invalidate({ portfolios: [portfolioId], owners: [] });
+    } catch (error) {
+      // The mark is committed; the cached goals it should have hidden expire with their TTL.
+      logger.error({ err: { message: (error as Error).message } }, 'portfolio cache invalidation failed after a goal was reached');
+    }
+  }
 
   /** What market needs of each goal: its target and its portfolio's non-zero holdings and cash, read now. */
   async function factsOf(rows: readonly GoalRow[]): Promise<{ facts: GoalFacts[]; ownerOf: Map<string, string> }> {
@@ -88,7 +100,9 @@ export function createGoalEvaluator(deps: { db: PortfolioDb; market: MarketClien
     for (const [index, value] of values.entries()) {
       const goal = byId.get(facts[index]!.id)!;
       if (value === null || dec(value).lt(dec(goal.targetAmount))) continue;
-      if (await markReached(goal, ownerOf.get(goal.portfolioId)!)) reached += 1;
+      if (!(await markReached(goal, ownerOf.get(goal.portfolioId)!))) continue;
+      reached += 1;
+      await forgetCached(goal.portfolioId);
     }
     if (reached > 0) logger.info({ goals: reached }, 'goals reached');
     return reached;

@@ -14,6 +14,7 @@ import {
 } from '@nexanest/bus';
 import { createPool, type Pool } from '@nexanest/db';
 import type { Logger, MarketClient } from '@nexanest/graphql';
+import type { PortfolioCache } from '../cache/portfolio-cache.ts';
 import { schema } from '../db/index.ts';
 import { TRANSACTION_DELETED, TRANSACTION_RECORDED } from '../events/outbox.ts';
 import { isUuid } from '../ids.ts';
@@ -38,6 +39,8 @@ export interface GoalWatchOptions {
   intervalMs: number;
   /** How long ticks are gathered before the goals of the portfolios holding the ticked symbols are valued. */
   tickBatchMs: number;
+  /** The portfolio cache, whose goals a reached goal makes stale (null when caching is off). */
+  cache: PortfolioCache | null;
   logger: Logger;
 }
 
@@ -86,7 +89,7 @@ export function createGoalConsumer(options: {
 export async function startGoalWatch(options: GoalWatchOptions): Promise<GoalWatch> {
   const { logger } = options;
   const owner = createPool({ url: options.ownerUrl, max: 2, schema, applicationName: 'portfolio-goals' });
-  const evaluator = createGoalEvaluator({ db: owner.db, market: options.market, logger });
+  const evaluator = createGoalEvaluator({ db: owner.db, market: options.market, logger, cache: options.cache });
   const ticks = createGoalTicks({ db: owner.db, bus: options.bus, evaluator, batchMs: options.tickBatchMs, resyncMs: TICK_RESYNC_MS, logger });
   const redis = options.redis ? connectRedis(options.redis, EVENTS_REDIS_DB) : null;
   redis?.on('error', (error) => logger.warn({ err: { message: error.message } }, 'redis error (goals)'));

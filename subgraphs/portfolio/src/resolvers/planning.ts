@@ -35,12 +35,14 @@ export function createPlanningMutationResolvers(deps: { market: MarketClient; no
       const identity = requireScope(ctx.identity, 'portfolio:write');
       const row = await createGoal(await ctx.db(), identity, args.input, (deps.now ?? (() => new Date()))());
       ctx.loaders.goalsByPortfolio.clear(row.portfolioId);
+      ctx.cache.changed({ portfolioId: row.portfolioId });
       return row;
     },
     async setAllocationRule(_parent: unknown, args: { input: SetAllocationRuleInput }, ctx: Context): Promise<AllocationRuleRow> {
       const identity = requireScope(ctx.identity, 'portfolio:write');
       const row = await setAllocationRule(await ctx.db(), deps.market, identity, args.input);
       ctx.loaders.rulesByPortfolio.clear(row.portfolioId);
+      ctx.cache.changed({ portfolioId: row.portfolioId });
       return row;
     },
   };
