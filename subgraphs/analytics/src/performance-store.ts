@@ -1,6 +1,13 @@
 import type { Sql } from '@nexanest/db';
 import type { PerformanceWindow } from './domain/performance-range.ts';
 import type { SnapshotPoint } from './domain/snapshot-series.ts';
+import { pointsByPortfolio, type PointRow } from './snapshot-points.ts';
+
+export interface WindowPointsQuery {
+  portfolioIds: readonly string[];
+  ownerId: string;
+  window: PerformanceWindow;
+}
 
 /**
  * The points a performance window is measured on, per portfolio owned by `ownerId`, oldest first:
@@ -8,12 +15,10 @@ import type { SnapshotPoint } from './domain/snapshot-series.ts';
  *   when there is none (or for MAX), simply the first snapshot in the window;
  * - then the last snapshot of each UTC day after the start up to the end, carrying the sum of
  *   that day's flows.
- * Another owner's portfolios yield nothing.
+ * Another owner's portfolios yield nothing. A select of `PointRow`s, to run alone
+ * (`listWindowPoints`) or beside other reads in one statement (loaders.ts).
  */
-export async function listWindowPoints(
-  sql: Sql,
-  query: { portfolioIds: readonly string[]; ownerId: string; window: PerformanceWindow },
-): Promise<Map<string, SnapshotPoint[]>> {
+export function windowPointsQuery(sql: Sql, query: WindowPointsQuery) {
   const ids = query.portfolioIds as string[];
   const { start, end } = query.window;
   const base = start
@@ -25,7 +30,7 @@ export async function listWindowPoints(
     : sql`
       select portfolio_id, time, total_value, currency, net_flow from analytics_ts.portfolio_snapshots where false`;
   const after = start ? sql`and time > ${start.toISOString()}` : sql``;
-  const rows = await sql<{ portfolio_id: string; time: string; total_value: string; currency: string; net_flow: string }[]>`
+  return sql`
     select portfolio_id, time, total_value::text as total_value, currency, net_flow::text as net_flow from (
       (${base})
       union all
@@ -34,10 +39,10 @@ export async function listWindowPoints(
        from analytics_ts.portfolio_snapshots
        where portfolio_id = any(${ids}::uuid[]) and owner_id = ${query.ownerId} ${after} and time <= ${end.toISOString()}
        order by portfolio_id, date_trunc('day', time at time zone 'UTC'), time desc)
-    ) points
-    order by portfolio_id, time`;
-  const series = new Map<string, SnapshotPoint[]>(ids.map((id) => [id, []]));
-  for (const row of rows)
-    series.get(row.portfolio_id)?.push({ time: new Date(row.time), totalValue: row.total_value, currency: row.currency, netFlow: row.net_flow });
-  return series;
+    ) points`;
+}
+
+/** `windowPointsQuery`'s points by portfolio, oldest first. */
+export async function listWindowPoints(sql: Sql, query: WindowPointsQuery): Promise<Map<string, SnapshotPoint[]>> {
+  return pointsByPortfolio(query.portfolioIds, await sql<PointRow[]>`${windowPointsQuery(sql, query)} order by portfolio_id, time`);
 }

@@ -1,6 +1,7 @@
 import type { Decimal } from 'decimal.js';
 import type { Sql } from '@nexanest/db';
 import type { SnapshotInterval, SnapshotPoint } from './domain/snapshot-series.ts';
+import { pointsByPortfolio, type PointRow } from './snapshot-points.ts';
 
 export interface SnapshotRow {
   portfolioId: string;
@@ -29,17 +30,24 @@ export async function recordSnapshot(sql: Sql, row: SnapshotRow): Promise<void> 
 // strings both ways on this client.
 const TRUNC_UNIT: Record<SnapshotInterval, string> = { DAY: "'day'", WEEK: "'week'", MONTH: "'month'" };
 
+export interface SnapshotSeriesQuery {
+  portfolioIds: readonly string[];
+  ownerId: string;
+  from: Date;
+  to: Date;
+  interval: SnapshotInterval;
+}
+
 /**
  * The last snapshot of each day, ISO week or month (UTC) for each of the portfolios, owned by
- * `ownerId`, between from and to inclusive, oldest first. Another owner's portfolios yield nothing.
+ * `ownerId`, between from and to inclusive, as a select of `PointRow`s to run alone
+ * (`listSnapshotSeries`) or beside other reads in one statement (loaders.ts). Another owner's
+ * portfolios yield nothing.
  */
-export async function listSnapshotSeries(
-  sql: Sql,
-  query: { portfolioIds: readonly string[]; ownerId: string; from: Date; to: Date; interval: SnapshotInterval },
-): Promise<Map<string, SnapshotPoint[]>> {
+export function snapshotSeriesQuery(sql: Sql, query: SnapshotSeriesQuery) {
   const unit = sql.unsafe(TRUNC_UNIT[query.interval]);
   // The flow of a point is every deposit and withdrawal in its bucket (windows run before DISTINCT ON).
-  const rows = await sql<{ portfolio_id: string; time: string; total_value: string; currency: string; net_flow: string }[]>`
+  return sql`
     select portfolio_id, time, total_value::text as total_value, currency, net_flow::text as net_flow from (
       select distinct on (portfolio_id, date_trunc(${unit}, time at time zone 'UTC')) portfolio_id, time, total_value, currency,
         sum(net_flow) over (partition by portfolio_id, date_trunc(${unit}, time at time zone 'UTC')) as net_flow
@@ -48,10 +56,10 @@ export async function listSnapshotSeries(
         and owner_id = ${query.ownerId}
         and time >= ${query.from.toISOString()} and time <= ${query.to.toISOString()}
       order by portfolio_id, date_trunc(${unit}, time at time zone 'UTC'), time desc
-    ) last_per_bucket
-    order by portfolio_id, time`;
-  const series = new Map<string, SnapshotPoint[]>(query.portfolioIds.map((id) => [id, []]));
-  for (const row of rows)
-    series.get(row.portfolio_id)?.push({ time: new Date(row.time), totalValue: row.total_value, currency: row.currency, netFlow: row.net_flow });
-  return series;
+    ) last_per_bucket`;
+}
+
+/** `snapshotSeriesQuery`'s points by portfolio, oldest first. */
+export async function listSnapshotSeries(sql: Sql, query: SnapshotSeriesQuery): Promise<Map<string, SnapshotPoint[]>> {
+  return pointsByPortfolio(query.portfolioIds, await sql<PointRow[]>`${snapshotSeriesQuery(sql, query)} order by portfolio_id, time`);
 }

@@ -1,7 +1,7 @@
 import type { Bus } from '@nexanest/bus';
 import type { Sql } from '@nexanest/db';
 import type { Identity, Logger } from '@nexanest/graphql';
-import { createLoaders, type Loaders } from './loaders.ts';
+import { createInstrumentCache, createLoaders, type InstrumentCache, type Loaders } from './loaders.ts';
 import type { Ingest } from './services/ingest-ticks.ts';
 import type { LatestPriceCache } from './cache/latest-price-cache.ts';
 
@@ -27,23 +27,28 @@ export interface MarketContext {
    * the subscription replaces them for every event (see resolvers/subscription.ts).
    */
   loaders: Loaders;
+  /** Instruments already read, shared by every request of the server (loaders.ts). */
+  instruments: InstrumentCache;
 }
 
-const loaderDeps = (deps: MarketDeps) => ({
+const loaderDeps = (deps: MarketDeps, instruments: InstrumentCache) => ({
   sql: deps.sql,
   latestPriceCache: deps.latestPriceCache ?? null,
+  instruments,
   ...(deps.now ? { now: deps.now } : {}),
 });
 
-/** Builds the per-request context from the identity the gateway vouched for. */
-export const createContextFactory =
-  (deps: MarketDeps) =>
-  (identity: Identity | null): MarketContext => ({
+/** Builds the per-request context from the identity the gateway vouched for; the server's requests share one instrument cache. */
+export const createContextFactory = (deps: MarketDeps) => {
+  const instruments = createInstrumentCache();
+  return (identity: Identity | null): MarketContext => ({
     identity,
     deps,
-    loaders: createLoaders(loaderDeps(deps)),
+    instruments,
+    loaders: createLoaders(loaderDeps(deps, instruments)),
   });
+};
 
 export const renewLoaders = (context: MarketContext): void => {
-  context.loaders = createLoaders(loaderDeps(context.deps));
+  context.loaders = createLoaders(loaderDeps(context.deps, context.instruments));
 };

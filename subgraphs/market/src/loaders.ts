@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import type { Sql } from '@nexanest/db';
 import { createFxTable, type FxTable } from './domain/fx.ts';
 import { readLatestFxQuotes } from './db/latest-fx-quotes.ts';
@@ -36,22 +37,48 @@ export interface LoaderDeps {
   now?: () => Date;
   /** Redis copy of latest prices; without it every read goes to the database. */
   latestPriceCache?: LatestPriceCache | null;
+  /** The process's copy of instruments already read (`createInstrumentCache`); without it every read goes to the database. */
+  instruments?: InstrumentCache | null;
 }
+
+/**
+ * Instruments are reference data: written when a market process boots (the universe in
+ * data/instruments.json, upserted) and read by nearly every request. A process keeps those it has
+ * read for a minute, so a rename by another replica's boot shows within that; a symbol the
+ * database did not have is asked again every time (it may be added), so the cache never holds
+ * more than the universe, whatever symbols callers invent.
+ */
+export type InstrumentCache = LRUCache<string, InstrumentRecord>;
+
+export const INSTRUMENT_CACHE_TTL_MS = 60_000;
+
+export const createInstrumentCache = (ttlMs = INSTRUMENT_CACHE_TTL_MS): InstrumentCache => new LRUCache({ max: 10_000, ttl: ttlMs });
 
 const bySymbol = <T extends { symbol: string }>(keys: readonly string[], rows: readonly T[]) => {
   const found = new Map(rows.map((row) => [row.symbol, row]));
   return keys.map((key) => found.get(key) ?? null);
 };
 
-/** One statement per loader per tick of the event loop, whatever the number of keys. */
+/** At most one statement per loader per tick of the event loop, whatever the number of keys. */
 export function createLoaders(deps: LoaderDeps): Loaders {
   const { sql } = deps;
   return {
     instrument: new DataLoader(async (symbols) => {
-      const rows = await sql<InstrumentRecord[]>`
-        select symbol, name, exchange, asset_class as "assetClass", sector, country, currency
-        from market_data.instruments where symbol = any(${symbols as string[]}::text[])`;
-      return bySymbol(symbols, rows);
+      const known: InstrumentRecord[] = [];
+      const missing: string[] = [];
+      for (const symbol of symbols) {
+        const hit = deps.instruments?.get(symbol);
+        if (hit) known.push(hit);
+        else missing.push(symbol);
+      }
+      const rows =
+        missing.length === 0
+          ? []
+          : await sql<InstrumentRecord[]>`
+              select symbol, name, exchange, asset_class as "assetClass", sector, country, currency
+              from market_data.instruments where symbol = any(${missing}::text[])`;
+      for (const row of rows) deps.instruments?.set(row.symbol, row);
+      return bySymbol(symbols, [...known, ...rows]);
     }),
     // Cache-aside: Redis first, the database for what it lacks, and what the database had goes
     // back to Redis (unless an ingest wrote a newer revision meanwhile).

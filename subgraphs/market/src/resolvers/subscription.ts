@@ -22,7 +22,7 @@ export const Subscription = {
       if (symbols.length === 0) throw new AppError('BAD_USER_INPUT', 'Name at least one symbol', { field: 'symbols' });
       if (symbols.length > MAX_SUBSCRIBED_SYMBOLS)
         throw new AppError('BAD_USER_INPUT', `At most ${MAX_SUBSCRIBED_SYMBOLS} symbols per subscription`, { field: 'symbols' });
-      const found = await createLoaders({ sql: context.deps.sql }).instrument.loadMany(symbols);
+      const found = await createLoaders({ sql: context.deps.sql, instruments: context.instruments }).instrument.loadMany(symbols);
       const unknown = symbols.filter((_symbol, index) => !found[index] || found[index] instanceof Error);
       if (unknown.length > 0) throw new AppError('BAD_USER_INPUT', `Unknown symbol: ${unknown.join(', ')}`, { field: 'symbols' });
       return iterateChannels(context.deps.bus, symbols.map(priceChannel), parseTick);

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statementCounter } from '@nexanest/db';
+import { operation } from '../support/operations.ts';
+import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
+
+/**
+ * What the recorded operations cost PostgreSQL once warm, per subgraph: each subgraph gets one
+ * fetch for Dashboard and PortfolioDetail (fetch-batching.test.ts), and sends at most one
+ * statement for it. Counted on the request pools only (background workers have pools of their
+ * own); the snapshot builder shares analytics' pool name, so each figure is the least of a few
+ * requests: background work only ever adds to a count.
+ */
+type Client = Awaited<ReturnType<typeof registerUser>>['client'];
+const REQUEST_POOLS = { auth: 'nexanest-auth', portfolio: 'portfolio', market: 'market', analytics: 'nexanest-analytics' };
+const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ demoHistoryDays: 30 });
+});
+afterAll(async () => {
+  await stack?.teardown();
+});
+
+async function portfolioWith(client: Client, baseCurrency: string, symbols: string[]): Promise<string> {
+  const created = await client.request(operation('CreatePortfolio'), { input: { name: `In ${baseCurrency}`, portfolioType: 'TAXABLE', baseCurrency } });
+  const portfolioId = created.data?.createPortfolio.id as string;
+  const entries = [{ type: 'DEPOSIT', amount: '10000' }, ...symbols.map((symbol) => ({ type: 'BUY', symbol, quantity: '2', price: '50' }))];
+  for (const entry of entries) {
+    const answer = await client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: minutesAgo(90), ...entry } });
+    expect(answer.errors).toBeUndefined();
+  }
+  return portfolioId;
+}
+
+/** Statements of each request pool for one warm request: the least over five. */
+async function warmStatements(request: () => Promise<{ errors?: unknown }>): Promise<Record<keyof typeof REQUEST_POOLS, number>> {
+  expect((await request()).errors).toBeUndefined(); // the first read fills the caches
+  const least = { auth: Infinity, portfolio: Infinity, market: Infinity, analytics: Infinity };
+  for (let i = 0; i < 5; i++) {
+    statementCounter.reset();
+    expect((await request()).errors).toBeUndefined();
+    for (const [subgraph, pool] of Object.entries(REQUEST_POOLS) as [keyof typeof least, string][])
+      least[subgraph] = Math.min(least[subgraph], statementCounter.of(pool));
+  }
+  return least;
+}
+
+describe('SQL statements per subgraph fetch, warm', () => {
+  it('PortfolioDetail: none from portfolio (its cache), one each from analytics, market (FX) and auth', async () => {
+    const user = await registerUser(stack, 'detail_cost');
+    const portfolioId = await portfolioWith(user.client, 'EUR', ['AAPL', 'MSFT', 'SPY']);
+    const target = new Date(Date.now() + 400 * 86_400_000).toISOString();
+    const goal = await user.client.request(operation('CreateGoal'), { input: { portfolioId, name: 'Boat', targetAmount: '90000', targetDate: target } });
+    expect(goal.errors).toBeUndefined();
+    const rule = { portfolioId, dimension: 'ASSET_CLASS', key: 'ETF', targetWeight: 0.3, tolerance: 0.05 };
+    expect((await user.client.request(operation('SetAllocationRule'), { input: rule })).errors).toBeUndefined();
+    const variables = { id: portfolioId, from: minutesAgo(60 * 24 * 30), to: minutesAgo(0) };
+    const detail = () => user.client.request(operation('PortfolioDetail'), variables);
+    const answer = (await detail()).data?.portfolio;
+    // Not an empty portfolio: every part the statements read is there.
+    expect(answer.holdings).toHaveLength(3);
+    expect(answer.goals).toHaveLength(1);
+    expect(answer.allocationRules).toHaveLength(1);
+    expect(answer.totalValue.currency).toBe('EUR');
+    expect(await warmStatements(detail)).toEqual({ portfolio: 0, analytics: 1, market: 1, auth: 1 });
+  });
+
+  it('Dashboard: one from auth; market reads instruments from its process cache, FX rates only when a currency needs them', async () => {
+    const dollars = await registerUser(stack, 'dash_usd');
+    await portfolioWith(dollars.client, 'USD', ['AAPL', 'MSFT']);
+    await portfolioWith(dollars.client, 'USD', ['SPY', 'JPM']);
+    const dashboard = () => dollars.client.request(operation('Dashboard'), {});
+    expect(await warmStatements(dashboard)).toEqual({ portfolio: 0, analytics: 0, market: 0, auth: 1 });
+
+    const mixed = await registerUser(stack, 'dash_mixed');
+    await portfolioWith(mixed.client, 'USD', ['AAPL', 'NVDA']);
+    await portfolioWith(mixed.client, 'EUR', ['MSFT', 'V']);
+    await portfolioWith(mixed.client, 'GBP', ['SPY']);
+    const mixedDashboard = () => mixed.client.request(operation('Dashboard'), {});
+    const answer = (await mixedDashboard()).data?.me.portfolios as { holdings: unknown[] }[];
+    expect(answer.map((portfolio) => portfolio.holdings.length)).toEqual([2, 2, 1]);
+    expect(await warmStatements(mixedDashboard)).toEqual({ portfolio: 0, analytics: 0, market: 1, auth: 1 });
+  });
+});
