@@ -2,12 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { HostInput, HostMessage } from './host.ts';
 
+export interface SqlCount {
+  total: number;
+  byPool: Record<string, number>;
+}
+
 export interface Host {
   gatewayUrl: string;
   services: Record<string, string>;
   pid: number;
-  /** SQL statements the subgraphs have sent so far. */
-  sqlCount(): Promise<number>;
+  /** SQL statements the subgraphs have sent so far, in all and by pool (application name). */
+  sqlCount(): Promise<SqlCount>;
   stop(): Promise<void>;
 }
 
@@ -35,11 +40,11 @@ export async function startHost(input: HostInput): Promise<Host> {
     services: ready.services,
     pid: child.pid as number,
     sqlCount: () =>
-      new Promise((resolve) => {
+      new Promise<SqlCount>((resolve) => {
         const listener = (message: HostMessage) => {
           if (message.type !== 'sql') return;
           child.off('message', listener);
-          resolve(message.count);
+          resolve({ total: message.count, byPool: message.byPool });
         };
         child.on('message', listener);
         child.send({ type: 'sql' });

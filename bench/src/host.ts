@@ -12,7 +12,9 @@ export interface HostInput {
   namespace: string;
   env: Record<string, string>;
 }
-export type HostMessage = { type: 'ready'; gatewayUrl: string; services: Record<string, string> } | { type: 'sql'; count: number };
+export type HostMessage =
+  | { type: 'ready'; gatewayUrl: string; services: Record<string, string> }
+  | { type: 'sql'; count: number; byPool: Record<string, number> };
 
 const input = JSON.parse(process.env.BENCH_HOST_INPUT ?? '{}') as HostInput;
 const send = (message: HostMessage) => process.send?.(message);
@@ -28,7 +30,7 @@ const stack = await startStack({
 });
 
 process.on('message', (message: { type: string }) => {
-  if (message.type === 'sql') send({ type: 'sql', count: statementCounter.count });
+  if (message.type === 'sql') send({ type: 'sql', count: statementCounter.count, byPool: Object.fromEntries(statementCounter.byPool) });
   if (message.type === 'stop') {
     stack.stop().then(
       () => process.exit(0),
