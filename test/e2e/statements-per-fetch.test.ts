@@ -22,12 +22,17 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
+/** A portfolio holding 2 of each symbol (`SYMBOL` in USD, or `SYMBOL:CURRENCY`), bought with cash deposited in its currency. */
 async function portfolioWith(client: Client, baseCurrency: string, symbols: string[]): Promise<string> {
   const created = await client.request(operation('CreatePortfolio'), { input: { name: `In ${baseCurrency}`, portfolioType: 'TAXABLE', baseCurrency } });
   const portfolioId = created.data?.createPortfolio.id as string;
-  const entries = [{ type: 'DEPOSIT', amount: '10000' }, ...symbols.map((symbol) => ({ type: 'BUY', symbol, quantity: '2', price: '50' }))];
+  const bought = symbols.map((entry) => entry.split(':') as [string, string?]).map(([symbol, currency = 'USD']) => ({ symbol, currency }));
+  const entries = [
+    ...[...new Set(bought.map((buy) => buy.currency))].map((currency) => ({ type: 'DEPOSIT', amount: '10000', currency })),
+    ...bought.map((buy) => ({ type: 'BUY', quantity: '2', price: '50', ...buy })),
+  ];
   for (const entry of entries) {
-    const answer = await client.request(operation('RecordTransaction'), { input: { portfolioId, currency: 'USD', executedAt: minutesAgo(90), ...entry } });
+    const answer = await client.request(operation('RecordTransaction'), { input: { portfolioId, executedAt: minutesAgo(90), ...entry } });
     expect(answer.errors).toBeUndefined();
   }
   return portfolioId;
@@ -47,9 +52,10 @@ async function warmStatements(request: () => Promise<{ errors?: unknown }>): Pro
 }
 
 describe('SQL statements per subgraph fetch, warm', () => {
-  it('PortfolioDetail: none from portfolio (its cache), one each from analytics, market (FX) and auth', async () => {
+  it('PortfolioDetail: none from portfolio (its cache), one each from analytics, market (FX, however many currencies) and auth', async () => {
     const user = await registerUser(stack, 'detail_cost');
-    const portfolioId = await portfolioWith(user.client, 'EUR', ['AAPL', 'MSFT', 'SPY']);
+    // Its valuations ask market for FX tables of different currencies in different ticks.
+    const portfolioId = await portfolioWith(user.client, 'EUR', ['AAPL', 'MSFT', 'SPY', 'SAP:EUR', 'SHEL:GBP', '7203:JPY']);
     const target = new Date(Date.now() + 400 * 86_400_000).toISOString();
     const goal = await user.client.request(operation('CreateGoal'), { input: { portfolioId, name: 'Boat', targetAmount: '90000', targetDate: target } });
     expect(goal.errors).toBeUndefined();
@@ -59,7 +65,8 @@ describe('SQL statements per subgraph fetch, warm', () => {
     const detail = () => user.client.request(operation('PortfolioDetail'), variables);
     const answer = (await detail()).data?.portfolio;
     // Not an empty portfolio: every part the statements read is there.
-    expect(answer.holdings).toHaveLength(3);
+    expect(answer.holdings).toHaveLength(6);
+    expect(answer.cashBalance.currency).toBe('EUR');
     expect(answer.goals).toHaveLength(1);
     expect(answer.allocationRules).toHaveLength(1);
     expect(answer.totalValue.currency).toBe('EUR');

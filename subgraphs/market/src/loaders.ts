@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { Sql } from '@nexanest/db';
-import { createFxTable, type FxTable } from './domain/fx.ts';
+import { createFxTable, type FxQuote, type FxTable } from './domain/fx.ts';
 import { readLatestFxQuotes } from './db/latest-fx-quotes.ts';
 import type { LatestPriceState } from './domain/latest-price.ts';
 import { asDate } from './db/values.ts';
@@ -62,6 +62,8 @@ const bySymbol = <T extends { symbol: string }>(keys: readonly string[], rows: r
 /** At most one statement per loader per tick of the event loop, whatever the number of keys. */
 export function createLoaders(deps: LoaderDeps): Loaders {
   const { sql } = deps;
+  /** This request's FX quotes by `BASE/QUOTE`, read or being read; null for a pair without a rate. */
+  const pairQuotes = new Map<string, Promise<FxQuote | null>>();
   return {
     instrument: new DataLoader(async (symbols) => {
       const known: InstrumentRecord[] = [];
@@ -90,18 +92,33 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       if (cache && loaded.length > 0) await cache.putMany(loaded);
       return bySymbol(symbols, [...cached.values(), ...loaded]);
     }),
-    // Every table a request asks for in one tick, from one statement: the latest rate of each
-    // ordered pair within each set (a table converts only between the currencies it was asked for,
-    // USD included, so it needs no pair that leaves its set).
+    // Every table a request asks for in one tick, from at most one statement: the latest rate of
+    // each ordered pair within each set (a table converts only between the currencies it was asked
+    // for, USD included, so it needs no pair that leaves its set). A pair read once serves every
+    // later table of the request (valuations ask for their sets in several ticks), so a request
+    // reads FX again only for a pair it has not met yet.
     fxTable: new DataLoader(async (keys) => {
       const sets = keys.map((key) => key.split(','));
-      const pairs = new Map<string, [string, string]>();
-      for (const set of sets) for (const base of set) for (const quote of set) if (base !== quote) pairs.set(`${base}/${quote}`, [base, quote]);
-      const quotes = await readLatestFxQuotes(sql, [...pairs.values()], deps.now?.() ?? new Date());
-      return sets.map((set) => {
-        const members = new Set(set);
-        return createFxTable(quotes.filter((quote) => members.has(quote.base) && members.has(quote.quote)));
-      });
+      const pairsOf = (set: readonly string[]) => set.flatMap((base) => set.filter((quote) => quote !== base).map((quote) => `${base}/${quote}`));
+      const unread = [...new Set(sets.flatMap(pairsOf))].filter((pair) => !pairQuotes.has(pair));
+      if (unread.length > 0) {
+        const read = readLatestFxQuotes(
+          sql,
+          unread.map((pair) => pair.split('/') as [string, string]),
+          deps.now?.() ?? new Date(),
+        );
+        for (const pair of unread)
+          pairQuotes.set(
+            pair,
+            read.then((quotes) => quotes.find((quote) => `${quote.base}/${quote.quote}` === pair) ?? null),
+          );
+      }
+      return Promise.all(
+        sets.map(async (set) => {
+          const quotes = await Promise.all(pairsOf(set).map((pair) => pairQuotes.get(pair) as Promise<FxQuote | null>));
+          return createFxTable(quotes.filter((quote): quote is FxQuote => quote !== null));
+        }),
+      );
     }),
   };
 }
