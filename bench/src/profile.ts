@@ -33,8 +33,13 @@ const areaOf = (url: string) => {
  */
 export function summariseProfile(dir: string, lastSeconds?: number, gateway = 'nexanest'): ProfileSummary | null {
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) return null;
-  const profile = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8')) as { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
+  return file ? summariseProfileFile(`${dir}/${file}`, lastSeconds, gateway) : null;
+}
+
+/** `summariseProfile` of one `.cpuprofile` file. */
+export function summariseProfileFile(path: string, lastSeconds?: number, gateway = 'nexanest'): ProfileSummary {
+  const file = path.replace(/^.*\//, '');
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] };
   const counted = countHits(profile, lastSeconds);
   const self = new Map<string, { name: string; where: string; hits: number }>();
   const areas = new Map<string, number>();
