@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { statementCounter } from '@nexanest/db';
+import { connectRedis, EVENTS_REDIS_DB, eventsStreamKey, readStreamGroups, type Redis } from '@nexanest/bus';
+import { createPool, statementCounter, type Pool } from '@nexanest/db';
+import { testRedisUrl } from '@nexanest/testing';
 import { operation } from '../support/operations.ts';
 import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -7,20 +9,39 @@ import { registerUser, startTestStack, type TestStack } from '../support/stack.t
  * What the recorded operations cost PostgreSQL once warm, per subgraph: each subgraph gets one
  * fetch for Dashboard and PortfolioDetail (fetch-batching.test.ts), and sends at most one
  * statement for it. Counted on the request pools only (background workers have pools of their
- * own); the snapshot builder shares analytics' pool name, so each figure is the least of a few
- * requests: background work only ever adds to a count.
+ * own). Analytics' snapshot builder shares its pool's name and rebuilds a portfolio's snapshots
+ * after each ledger event, so the counts start once the events of the set-up have been relayed
+ * and consumed, and each figure is the least of a few requests: background work only adds to a count.
  */
 type Client = Awaited<ReturnType<typeof registerUser>>['client'];
 const REQUEST_POOLS = { auth: 'nexanest-auth', portfolio: 'portfolio', market: 'market', analytics: 'nexanest-analytics' };
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 let stack: TestStack;
+let events: Redis;
+let portfolioOwner: Pool<Record<string, never>>;
 beforeAll(async () => {
   stack = await startTestStack({ demoHistoryDays: 30 });
+  events = connectRedis(testRedisUrl(), EVENTS_REDIS_DB);
+  portfolioOwner = createPool({ url: stack.databases.portfolio, max: 1, applicationName: 'statements-test' });
 });
 afterAll(async () => {
+  events?.disconnect();
+  await portfolioOwner?.close();
   await stack?.teardown();
 });
+
+/** The set-up's ledger events are relayed from portfolio's outbox and analytics has built from them. */
+async function settled(): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const [unrelayed] = await portfolioOwner.sql<{ n: number }[]>`select count(*)::int as n from outbox_events where published_at is null`;
+    const analytics = (await readStreamGroups(events, [eventsStreamKey(stack.namespace)])).find((info) => info.group === 'analytics');
+    if (unrelayed?.n === 0 && analytics?.pending === 0 && analytics.lag === 0) return;
+    if (Date.now() > deadline) throw new Error('the ledger events were not consumed in 30 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /** A portfolio holding 2 of each symbol (`SYMBOL` in USD, or `SYMBOL:CURRENCY`), bought with cash deposited in its currency. */
 async function portfolioWith(client: Client, baseCurrency: string, symbols: string[]): Promise<string> {
@@ -40,6 +61,7 @@ async function portfolioWith(client: Client, baseCurrency: string, symbols: stri
 
 /** Statements of each request pool for one warm request: the least over five. */
 async function warmStatements(request: () => Promise<{ errors?: unknown }>): Promise<Record<keyof typeof REQUEST_POOLS, number>> {
+  await settled();
   expect((await request()).errors).toBeUndefined(); // the first read fills the caches
   const least = { auth: Infinity, portfolio: Infinity, market: Infinity, analytics: Infinity };
   for (let i = 0; i < 5; i++) {
