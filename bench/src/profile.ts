@@ -13,6 +13,8 @@ export interface ProfileSummary {
   gateway: string;
   file: string;
   samples: number;
+  /** Samples with the process idle (waiting on I/O: the database, Redis, sockets), left out of the percentages. */
+  idleSamples: number;
   top: { name: string; where: string; percent: number }[];
   /** Self time by package (node_modules/<pkg>, our source folders, node internals). */
   byArea: { area: string; percent: number }[];
@@ -44,10 +46,12 @@ export function summariseProfileFile(path: string, lastSeconds?: number, gateway
   const self = new Map<string, { name: string; where: string; hits: number }>();
   const areas = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const node of profile.nodes) {
     const hits = counted.get(node.id) ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;
     // Percentages are of the time the gateway was busy: idle samples are left out.
+    if (functionName === '(idle)') idle += hits;
     if (!hits || functionName === '(idle)') continue;
     total += hits;
     const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(gateway|packages|subgraphs)\//, '$1/')}:${lineNumber + 1}` : '';
@@ -63,6 +67,7 @@ export function summariseProfileFile(path: string, lastSeconds?: number, gateway
     gateway,
     file,
     samples: total,
+    idleSamples: idle,
     top: [...self.values()]
       .sort((a, b) => b.hits - a.hits)
       .slice(0, 15)

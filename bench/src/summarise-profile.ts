@@ -11,7 +11,10 @@ if (!path) {
   process.exit(2);
 }
 const summary = summariseProfileFile(path, last === undefined ? undefined : Number(last), '');
-console.log(`${summary.samples} samples (${summary.file}${last === undefined ? '' : `, its last ${last} s`})\n`);
+const busy = (100 * summary.samples) / Math.max(1, summary.samples + summary.idleSamples);
+console.log(
+  `${summary.samples} busy samples and ${summary.idleSamples} idle (${busy.toFixed(1)}% busy; ${summary.file}${last === undefined ? '' : `, its last ${last} s`})\n`,
+);
 console.log('| area | self time |\n| --- | ---: |');
 for (const { area, percent } of summary.byArea) console.log(`| ${area} | ${percent.toFixed(1)}% |`);
 console.log('\n| function | where | self time |\n| --- | --- | ---: |');
