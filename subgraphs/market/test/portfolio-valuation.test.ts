@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statementCounter } from '@nexanest/db';
 import { createContextFactory } from '../src/context.ts';
 import { createFxTable } from '../src/domain/fx.ts';
-import { createLoaders, loadFxTable } from '../src/loaders.ts';
+import { createInstrumentCache, createLoaders, loadFxTable } from '../src/loaders.ts';
 import { createMarketServer } from '../src/server.ts';
 import { seedDemoMarketData } from '../src/services/seed-demo-market-data.ts';
 import { createMarketTestKit, type MarketTestKit } from './market-test-kit.ts';
@@ -127,6 +127,26 @@ describe('FX tables within one request', () => {
     expect(other.rate('JPY', 'USD').gt(0)).toBe(true);
   });
 
+  it('reads each pair once per request: a later table of pairs already read costs no statement and converts as a fresh build', async () => {
+    const loaders = createLoaders({ sql: kit.pool.sql, now: () => now });
+    statementCounter.reset();
+    const wide = await loadFxTable(loaders, ['EUR', 'GBP', 'JPY']);
+    const narrow = await loadFxTable(loaders, ['GBP', 'EUR']); // a later tick, its pairs already read
+    expect(statementCounter.count).toBe(1);
+    const withChf = await loadFxTable(loaders, ['CHF', 'EUR']); // pairs with CHF are new: one statement more
+    expect(statementCounter.count).toBe(2);
+    const fresh = (set: string[]) => loadFxTable(createLoaders({ sql: kit.pool.sql, now: () => now }), set);
+    const pairs: [string, string][] = [
+      ['GBP', 'EUR'],
+      ['EUR', 'USD'],
+      ['USD', 'GBP'],
+    ];
+    const [freshNarrow, freshWide, freshChf] = await Promise.all([fresh(['GBP', 'EUR']), fresh(['EUR', 'GBP', 'JPY']), fresh(['CHF', 'EUR'])]);
+    for (const [from, to] of pairs) expect(narrow.rate(from, to).toString()).toBe(freshNarrow.rate(from, to).toString());
+    expect(wide.rate('JPY', 'GBP').toString()).toBe(freshWide.rate('JPY', 'GBP').toString());
+    expect(withChf.rate('CHF', 'EUR').toString()).toBe(freshChf.rate('CHF', 'EUR').toString());
+  });
+
   it('converts as a table of every latest quote that involves its currencies would, between each two of them', async () => {
     const currencies = ['USD', 'EUR', 'GBP', 'CHF', 'JPY'];
     const rows = await kit.pool.sql<{ base: string; quote: string; rate: string; time: Date | string }[]>`
@@ -144,5 +164,25 @@ describe('FX tables within one request', () => {
           expect(table.quote(from, to).time, `${from}/${to}`).toEqual(reference.quote(from, to).time);
         }
     }
+  });
+});
+
+describe('instruments across requests', () => {
+  it('answers later requests from the process cache, exactly as the database did, and asks again for a symbol it lacks', async () => {
+    const instruments = createInstrumentCache();
+    const symbols = [...SYMBOLS.slice(0, 6), 'NOPE'];
+    statementCounter.reset();
+    const first = await createLoaders({ sql: kit.pool.sql, instruments }).instrument.loadMany(symbols);
+    expect(statementCounter.count).toBe(1);
+    const uncached = await createLoaders({ sql: kit.pool.sql }).instrument.loadMany(symbols);
+    statementCounter.reset();
+    const again = await createLoaders({ sql: kit.pool.sql, instruments }).instrument.loadMany(symbols.slice(0, 6));
+    expect(statementCounter.count).toBe(0);
+    expect(again).toEqual(uncached.slice(0, 6));
+    expect(first).toEqual(uncached);
+    expect(first.at(-1)).toBeNull();
+    // The unknown symbol was not remembered: it is asked for again (it may have been added).
+    await createLoaders({ sql: kit.pool.sql, instruments }).instrument.load('NOPE');
+    expect(statementCounter.count).toBe(1);
   });
 });
