@@ -21,7 +21,7 @@ export const portfolioEnvSchema = baseEnvSchema
     MARKET_SUBGRAPH_URL: z.string().url().optional(),
     /** The auth subgraph's own endpoint, asked to find an advisor by email when an owner grants access. */
     AUTH_SUBGRAPH_URL: z.string().url().optional(),
-    /** Cache-aside reads in Redis DB 0 (needs REDIS_URL): portfolio rows, holdings, cash, first ledger page, owner lists. */
+    /** Cache-aside reads in Redis DB 0 (needs REDIS_URL): portfolio rows, holdings, cash, first ledger page, goals, allocation rules, owner lists. */
     PORTFOLIO_CACHE: z.enum(['on', 'off']).default('on'),
     /** How long a cached entry lives at most; writes make entries unreachable at once anyway. */
     PORTFOLIO_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),

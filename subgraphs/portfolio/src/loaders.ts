@@ -36,10 +36,10 @@ export interface Loaders extends WatchlistLoaders, PlanningLoaders {
 }
 
 /**
- * Built per request. With a cache (`requestCache.active()`), the portfolio row, holdings, cash and
- * the owner's list come from Redis when they are there. Access is never cached: a cached row is
- * served only to its owner (anyone else is checked by the database, as before), and holdings and
- * cash only for a portfolio that this request has already found readable.
+ * Built per request. With a cache (`requestCache.active()`), the portfolio row, holdings, cash,
+ * goals, allocation rules and the owner's list come from Redis when they are there. Access is never
+ * cached: a cached row is served only to its owner (anyone else is checked by the database, as
+ * before), and the per-portfolio lists only for a portfolio this request has already found readable.
  */
 export function createLoaders(db: () => Promise<PortfolioDb>, identity: Identity | null, caching?: { cache: RequestCache; logger: Logger }): Loaders {
   const cache = () => caching?.cache.active() ?? null;
