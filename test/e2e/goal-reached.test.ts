@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { connectRedis, EVENTS_REDIS_DB, eventsStreamKey, readStreamGroups, type Redis } from '@nexanest/bus';
+import { connectRedis, EVENTS_REDIS_DB, eventsStreamKey, type Redis } from '@nexanest/bus';
 import { createPool, type Pool } from '@nexanest/db';
 import { createLogger, createMarketClient } from '@nexanest/graphql';
 import type { GatewayClient } from '@nexanest/infrastructure';
 import { createGoalEvaluator, createPortfolioCache, PORTFOLIO_REDIS_DB, portfolioSchema, type GoalEvaluator } from '@nexanest/portfolio';
 import { testRedisUrl } from '@nexanest/testing';
+import { groupCaughtUp, outboxRelayed, until } from '../support/events.ts';
 import { operation } from '../support/operations.ts';
 import { adminClient, registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -66,14 +67,6 @@ afterAll(async () => {
   await stack?.teardown();
 });
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Every notificationAdded of `user` over graphql-ws, collected from the moment the subgraph listens. */
 async function listen(user: User): Promise<Added[]> {
   const socket = createClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${user.token}` } });
@@ -90,15 +83,12 @@ async function listen(user: User): Promise<Added[]> {
 
 /** Whatever is on its way has arrived: goals consumer caught up, portfolio's outbox relayed, notifications caught up (read in that order). */
 async function settled() {
-  const caughtUp = async (group: string) => {
-    const found = (await readStreamGroups(events, [eventsStreamKey(stack.namespace)])).find((info) => info.group === group);
-    return found !== undefined && found.pending === 0 && found.lag === 0;
-  };
-  await until(async () => {
-    if (!(await caughtUp('portfolio.goals'))) return false;
-    const [row] = await owner.sql`select count(*)::int as n from outbox_events where published_at is null`;
-    return row!.n === 0 && (await caughtUp('notifications'));
-  });
+  await until(
+    async () =>
+      (await groupCaughtUp(events, stack.namespace, 'portfolio.goals')) &&
+      (await outboxRelayed(owner.sql)) &&
+      (await groupCaughtUp(events, stack.namespace, 'notifications')),
+  );
 }
 
 async function createPortfolio(user: User): Promise<string> {

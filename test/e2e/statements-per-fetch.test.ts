@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectRedis, EVENTS_REDIS_DB, eventsStreamKey, readStreamGroups, type Redis } from '@nexanest/bus';
+import { connectRedis, EVENTS_REDIS_DB, type Redis } from '@nexanest/bus';
 import { createPool, statementCounter, type Pool } from '@nexanest/db';
 import { testRedisUrl } from '@nexanest/testing';
+import { groupCaughtUp, outboxRelayed, until } from '../support/events.ts';
 import { operation } from '../support/operations.ts';
 import { registerUser, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -32,16 +33,7 @@ afterAll(async () => {
 });
 
 /** The set-up's ledger events are relayed from portfolio's outbox and analytics has built from them. */
-async function settled(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const [unrelayed] = await portfolioOwner.sql<{ n: number }[]>`select count(*)::int as n from outbox_events where published_at is null`;
-    const analytics = (await readStreamGroups(events, [eventsStreamKey(stack.namespace)])).find((info) => info.group === 'analytics');
-    if (unrelayed?.n === 0 && analytics?.pending === 0 && analytics.lag === 0) return;
-    if (Date.now() > deadline) throw new Error('the ledger events were not consumed in 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const settled = () => until(async () => (await outboxRelayed(portfolioOwner.sql)) && (await groupCaughtUp(events, stack.namespace, 'analytics')), 30_000);
 
 /** A portfolio holding 2 of each symbol (`SYMBOL` in USD, or `SYMBOL:CURRENCY`), bought with cash deposited in its currency. */
 async function portfolioWith(client: Client, baseCurrency: string, symbols: string[]): Promise<string> {

@@ -39,9 +39,14 @@ const groupOf = (key: PointsKey) =>
  * A PortfolioDetail (snapshots, and performance and riskMetrics over one window) is one statement.
  */
 async function readPoints(sql: Sql, keys: readonly PointsKey[], now: Date): Promise<SnapshotPoint[][]> {
+  const keyGroups = keys.map(groupOf);
   const groups = new Map<string, PointsKey[]>();
-  for (const key of keys) groups.set(groupOf(key), [...(groups.get(groupOf(key)) ?? []), key]);
-  const reads = [...groups.values()].flatMap((members) => {
+  for (const [i, key] of keys.entries()) {
+    const members = groups.get(keyGroups[i] as string);
+    if (members) members.push(key);
+    else groups.set(keyGroups[i] as string, [key]);
+  }
+  const reads = [...groups].flatMap(([group, members]) => {
     const first = members[0] as PointsKey;
     const portfolioIds = [...new Set(members.map((key) => key.portfolioId).filter((id) => UUID.test(id)))];
     if (portfolioIds.length === 0) return [];
@@ -49,7 +54,7 @@ async function readPoints(sql: Sql, keys: readonly PointsKey[], now: Date): Prom
       first.read === 'series'
         ? snapshotSeriesQuery(sql, { ...first, portfolioIds })
         : windowPointsQuery(sql, { portfolioIds, ownerId: first.ownerId, window: performanceWindow(first.range, now) });
-    return [{ group: groupOf(first), portfolioIds, query }];
+    return [{ group, portfolioIds, query }];
   });
   const found = new Map<string, Map<string, SnapshotPoint[]>>();
   if (reads.length > 0) {
@@ -60,7 +65,7 @@ async function readPoints(sql: Sql, keys: readonly PointsKey[], now: Date): Prom
     for (const row of rows) rowsOf[row.read_no]?.push(row);
     for (const [i, read] of reads.entries()) found.set(read.group, pointsByPortfolio(read.portfolioIds, rowsOf[i] ?? []));
   }
-  return keys.map((key) => found.get(groupOf(key))?.get(key.portfolioId) ?? []);
+  return keys.map((key, i) => found.get(keyGroups[i] as string)?.get(key.portfolioId) ?? []);
 }
 
 /**
